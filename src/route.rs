@@ -1,0 +1,97 @@
+//! Page addressing for the app.
+//!
+//! Pages live in the URL fragment (`#/lab`, `#/learn`, `#/cards`) so that the app works from any
+//! static host, under any sub-path and inside an iframe, and a reload lands on the same page: the
+//! server only ever sees the path of `index.html`.
+
+/// One page of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The simulator.
+    Lab,
+    /// Lessons.
+    Learn,
+    /// Spaced-repetition flashcards.
+    Flashcards,
+    /// A fragment that names no page; holds the page part that was asked for.
+    NotFound(String),
+}
+
+impl Route {
+    /// Every page reachable from the navigation, in menu order.
+    pub const NAV: [Route; 3] = [Route::Lab, Route::Learn, Route::Flashcards];
+
+    /// Reads a route from a URL fragment such as `#/learn` or `#/lab?p=…`.
+    /// An empty fragment is the Lab, the landing page.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#');
+        let path = path.split(['?', '&']).next().unwrap_or("");
+        let path = path.trim_matches('/');
+        match path {
+            "" | "lab" => Route::Lab,
+            "learn" => Route::Learn,
+            "cards" | "flashcards" => Route::Flashcards,
+            other => Route::NotFound(other.to_string()),
+        }
+    }
+
+    /// The fragment that addresses this page, e.g. `#/learn`.
+    pub fn href(&self) -> String {
+        format!("#/{}", self.slug())
+    }
+
+    /// The path segment of this page.
+    pub fn slug(&self) -> &str {
+        match self {
+            Route::Lab => "lab",
+            Route::Learn => "learn",
+            Route::Flashcards => "cards",
+            Route::NotFound(p) => p,
+        }
+    }
+
+    /// The human name of the page, as shown in the navigation and the document title.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Route::Lab => "Lab",
+            Route::Learn => "Learn",
+            Route::Flashcards => "Flashcards",
+            Route::NotFound(_) => "Page not found",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_fragment_is_the_lab() {
+        assert_eq!(Route::from_hash(""), Route::Lab);
+        assert_eq!(Route::from_hash("#"), Route::Lab);
+        assert_eq!(Route::from_hash("#/"), Route::Lab);
+    }
+
+    #[test]
+    fn every_nav_route_round_trips_through_its_href() {
+        for r in Route::NAV {
+            assert_eq!(Route::from_hash(&r.href()), r);
+        }
+    }
+
+    #[test]
+    fn query_and_trailing_slash_are_ignored() {
+        assert_eq!(Route::from_hash("#/learn/"), Route::Learn);
+        assert_eq!(Route::from_hash("#/lab?s=abc"), Route::Lab);
+        assert_eq!(Route::from_hash("#/flashcards"), Route::Flashcards);
+    }
+
+    #[test]
+    fn unknown_page_is_not_found_with_its_name() {
+        assert_eq!(
+            Route::from_hash("#/nowhere"),
+            Route::NotFound("nowhere".into())
+        );
+        assert_eq!(Route::NotFound("x".into()).title(), "Page not found");
+    }
+}

@@ -1,0 +1,1 @@
+//! The spaced-repetition scheduler (FSRS-6) and the deck model: pure Rust, no browser types.

@@ -1,0 +1,19 @@
+//! The browser UI: thin Leptos components over the pure cores.
+
+mod app;
+pub mod hooks;
+mod pages;
+
+pub use app::App;
+pub use pages::{FlashcardsPage, LabPage, LearnPage, NotFoundPage};
+
+use leptos::prelude::*;
+
+/// Starts the app: installs the panic hook, removes the loading notice and mounts [`App`].
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}

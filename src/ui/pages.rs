@@ -1,0 +1,66 @@
+use crate::route::Route;
+use leptos::prelude::*;
+
+/// The lab: where the simulator will run.
+#[component]
+pub fn LabPage() -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">"Lab"</h1>
+            <p class="lead">
+                "Watch a system of services fail one part at a time, and see which pattern keeps the damage small."
+            </p>
+            <p>
+                "This page will hold the live simulator: clients sending requests to services with thread pools and queues, "
+                "injected faults (slow replies, errors, crashes, partitions), and the resilience patterns on every call — "
+                "circuit breakers switching between closed, open and half-open, bulkheads, timeouts and deadlines, retries with "
+                "jitter and retry budgets, and graceful degradation. You will move sliders and watch the cascade happen, or not, on live charts."
+            </p>
+        </section>
+    }
+}
+
+/// Lessons, each with a live simulation.
+#[component]
+pub fn LearnPage() -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">"Learn"</h1>
+            <p class="lead">"Short lessons on partial failure, each with a simulation you can run."</p>
+            <p>
+                "This page will hold the chapters: why a missing reply is not a crash, the fallacies of distributed computing, "
+                "circuit breakers, bulkheads, timeouts and deadline propagation, retries with backoff and jitter, idempotency keys, "
+                "graceful degradation, four incident stories and a monitoring checklist. Each chapter asks you to predict, run and compare."
+            </p>
+        </section>
+    }
+}
+
+/// Spaced-repetition flashcards.
+#[component]
+pub fn FlashcardsPage() -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">"Flashcards"</h1>
+            <p class="lead">"Keep what you learned, with reviews spaced the way memory fades."</p>
+            <p>
+                "This page will hold the deck and the reviewer: cards for every chapter, scheduled with FSRS so each review "
+                "comes just before you would forget, graded Again, Hard, Good or Easy from the keyboard, with your progress kept in this browser."
+            </p>
+        </section>
+    }
+}
+
+/// Shown when the URL fragment names no page.
+#[component]
+pub fn NotFoundPage(path: String) -> impl IntoView {
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">"Page not found"</h1>
+            <p>
+                "There is no page called “" {path} "”. "
+                <a href=Route::Lab.href()>"Go to the lab"</a> "."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,76 @@
+//! Component tests in a real browser (headless Chromium): `scripts/test.sh` runs them with
+//! wasm-bindgen-test-runner and ChromeDriver.
+#![cfg(target_arch = "wasm32")]
+
+use faultline::ui::App;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts `App` into a fresh container and returns the container; the mount lives for the test.
+fn mount_app() -> web_sys::HtmlElement {
+    let document = document();
+    let container = document
+        .create_element("div")
+        .expect("create container")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("div is an HtmlElement");
+    document
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append container");
+    let handle = leptos::mount::mount_to(container.clone(), App);
+    std::mem::forget(handle);
+    container
+}
+
+fn query(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
+    root.query_selector(selector)
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("HtmlElement")
+}
+
+#[wasm_bindgen_test]
+async fn clicking_the_nav_switches_page_and_marks_it_current() {
+    window().location().set_hash("#/lab").expect("set hash");
+    TimeoutFuture::new(0).await;
+    let root = mount_app();
+
+    assert_eq!(query(&root, "h1").text_content().as_deref(), Some("Lab"));
+    assert_eq!(
+        query(&root, "[data-testid=nav-lab]")
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("page")
+    );
+
+    query(&root, "[data-testid=nav-learn]").click();
+    // hashchange is dispatched asynchronously after the navigation
+    for _ in 0..50 {
+        if query(&root, "h1").text_content().as_deref() == Some("Learn") {
+            break;
+        }
+        TimeoutFuture::new(10).await;
+    }
+
+    assert_eq!(query(&root, "h1").text_content().as_deref(), Some("Learn"));
+    assert_eq!(window().location().hash().ok().as_deref(), Some("#/learn"));
+    assert_eq!(
+        query(&root, "[data-testid=nav-learn]")
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("page")
+    );
+    assert_eq!(
+        query(&root, "[data-testid=nav-lab]").get_attribute("aria-current"),
+        None
+    );
+    assert_eq!(document().title(), "Learn · Faultline");
+    root.remove();
+}
