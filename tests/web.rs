@@ -74,3 +74,16 @@ async fn clicking_the_nav_switches_page_and_marks_it_current() {
     assert_eq!(document().title(), "Learn · Faultline");
     root.remove();
 }
+
+/// The same fingerprint as `SHOP_DIGEST` in tests/sim_engine.rs: the example scenario runs
+/// bit-identically in the browser and natively.
+const SHOP_DIGEST: u64 = 17_552_721_546_797_533_164;
+
+#[wasm_bindgen_test]
+fn the_engine_runs_bit_identically_in_the_browser() {
+    let scenario = faultline::sim::Scenario::from_json(include_str!("../examples/shop.json"))
+        .expect("example scenario is valid");
+    let mut sim = faultline::sim::Simulation::new(scenario).expect("valid");
+    sim.run();
+    assert_eq!(sim.report().fingerprint(), SHOP_DIGEST);
+}

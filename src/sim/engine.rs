@@ -1,0 +1,1422 @@
+//! The simulation engine: a deterministic discrete-event simulator of clients calling a graph of
+//! services over lossy links, with faults on a timeline.
+//!
+//! Everything random comes from the one [`SimRng`] owned by the [`Simulation`]; events are ordered
+//! by (time, sequence). Drive it with [`Simulation::step_until`] (the UI does so once per animation
+//! frame) or [`Simulation::run`], then read [`Simulation::snapshot`], [`Simulation::report`],
+//! [`Simulation::series`] and [`Simulation::spans`].
+
+use super::histogram::Histogram;
+use super::metrics::{EdgeStats, GlobalStats, Sample, ServiceSample, ServiceStats, Span};
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::scenario::{
+    CallMode, Discipline, Fault, Latency, Load, LoadBalancer, OverloadCurve, Scenario,
+    ScenarioError,
+};
+use super::time::{from_ms, from_secs, Time};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// How a call ended, as its caller saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A successful reply.
+    Ok,
+    /// An error reply.
+    Error,
+    /// No reply before the caller's timeout.
+    Timeout,
+    /// Refused at once (the callee's queue was full).
+    Rejected,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CallRef {
+    idx: u32,
+    gen: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Caller {
+    Client { client: u32, user: u32 },
+    Job(CallRef),
+}
+
+/// Where a call is, for drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The request is on the wire to the callee.
+    ToCallee,
+    /// Waiting in the callee's queue.
+    Queued,
+    /// A worker is doing the callee's own work.
+    Working,
+    /// The worker waits on downstream calls.
+    WaitingDownstream,
+    /// The reply is on the wire back.
+    ToCaller,
+    /// Nothing moves any more (lost, or waiting only for the caller's timeout).
+    Idle,
+}
+
+#[derive(Clone, Debug)]
+struct Call {
+    gen: u32,
+    live: bool,
+    corr: u64,
+    edge: u32,
+    caller: Caller,
+    attempt: u8,
+    traced: bool,
+    caller_done: bool,
+    callee_done: bool,
+    failed: bool,
+    reply: Outcome,
+    phase: Phase,
+    replica: u32,
+    incarnation: u32,
+    next_child: u16,
+    pending_children: u16,
+    sent_at: Time,
+    arrived_at: Time,
+    started_at: Time,
+    transit_from: Time,
+    transit_to: Time,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    Arrival { client: u32, gen: u32 },
+    Wake { client: u32, user: u32 },
+    Deliver(CallRef),
+    WorkDone(CallRef, u32),
+    Reply(CallRef),
+    Timeout(CallRef),
+    FaultOn(u32),
+    FaultOff(u32),
+    RateChange { client: u32, phase: u32 },
+    Sample,
+}
+
+#[derive(Clone, Debug)]
+struct Edge {
+    from_node: u32,
+    to_service: u32,
+    timeout: Option<Time>,
+    delay: Time,
+    jitter_ns: f64,
+    loss: f64,
+    critical: bool,
+    name: String,
+}
+
+#[derive(Clone, Debug)]
+struct ServiceRt {
+    rep_start: u32,
+    replicas: u32,
+    workers: u32,
+    capacity: usize,
+    lifo: bool,
+    latency: Latency,
+    error_rate: f64,
+    parallel: bool,
+    lb: LoadBalancer,
+    rr: u32,
+    overload: Option<(OverloadCurve, f64, f64)>,
+    edges: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct Replica {
+    service: u32,
+    workers: u32,
+    busy: u32,
+    queue: VecDeque<CallRef>,
+    crashed: u32,
+    incarnation: u32,
+    lat_factor: f64,
+    add_latency_ms: f64,
+    error_override: Option<f64>,
+    reply_loss: f64,
+    last_change: Time,
+    busy_area: f64,
+    queue_area: f64,
+    saturated_area: f64,
+}
+
+#[derive(Clone, Debug)]
+struct ClientRt {
+    edge: u32,
+    gen: u32,
+    rate: f64,
+    think: Option<Latency>,
+}
+
+/// Per-replica state for drawing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplicaView {
+    /// Busy workers.
+    pub busy: u32,
+    /// Pool size.
+    pub workers: u32,
+    /// Waiting requests.
+    pub queued: u32,
+    /// Queue capacity (`u32::MAX` when unbounded).
+    pub capacity: u32,
+    /// Whether it is crashed (silent).
+    pub crashed: bool,
+}
+
+/// A request or reply in flight, for drawing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InFlight {
+    /// Correlation id of the user request it belongs to.
+    pub corr: u64,
+    /// Index into [`Simulation::edge_names`].
+    pub edge: u32,
+    /// Attempt number (1 = first).
+    pub attempt: u8,
+    /// Where it is.
+    pub phase: Phase,
+    /// For messages on the wire: how far along, 0 to 1.
+    pub progress: f32,
+    /// For replies: the outcome they carry.
+    pub outcome: Option<Outcome>,
+}
+
+/// What the canvas needs to draw one frame.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Simulated time, seconds.
+    pub time_s: f64,
+    /// Per service, per replica.
+    pub services: Vec<Vec<ReplicaView>>,
+    /// Calls in progress.
+    pub in_flight: Vec<InFlight>,
+}
+
+/// A running simulation of one [`Scenario`].
+pub struct Simulation {
+    scenario: Scenario,
+    now: Time,
+    rng: SimRng,
+    queue: EventQueue<Ev>,
+    events: u64,
+    calls: Vec<Call>,
+    free: Vec<u32>,
+    edges: Vec<Edge>,
+    services: Vec<ServiceRt>,
+    replicas: Vec<Replica>,
+    clients: Vec<ClientRt>,
+    partitions: Vec<(Vec<bool>, Vec<bool>, bool)>,
+    partition_ids: Vec<usize>,
+    extra_loss: f64,
+    next_corr: u64,
+    trace_every: u64,
+    interval: Time,
+    pub(crate) global: GlobalStats,
+    pub(crate) service_stats: Vec<ServiceStats>,
+    pub(crate) edge_stats: Vec<EdgeStats>,
+    series: VecDeque<Sample>,
+    history: usize,
+    spans: VecDeque<Span>,
+    span_capacity: usize,
+    last_sample: Time,
+    window_area: Vec<(f64, f64)>,
+}
+
+impl Simulation {
+    /// Builds a simulation; the scenario is validated first.
+    pub fn new(scenario: Scenario) -> Result<Simulation, ScenarioError> {
+        scenario.validate()?;
+        Ok(Self::build(scenario))
+    }
+
+    fn build(scenario: Scenario) -> Simulation {
+        let idx_of = |name: &str| {
+            scenario
+                .services
+                .iter()
+                .position(|s| s.name == name)
+                .unwrap_or(0) as u32
+        };
+        let n_services = scenario.services.len();
+        let mut edges = Vec::new();
+        let mut clients = Vec::new();
+        for (ci, c) in scenario.clients.iter().enumerate() {
+            edges.push(make_edge(
+                (n_services + ci) as u32,
+                idx_of(&c.call.to),
+                &c.call,
+                format!("{}->{}", c.name, c.call.to),
+            ));
+            let (rate, think) = match &c.load {
+                Load::Open { rate_per_s, .. } => (*rate_per_s, None),
+                Load::Closed { think, .. } => (0.0, Some(think.clone())),
+            };
+            clients.push(ClientRt {
+                edge: ci as u32,
+                gen: 0,
+                rate,
+                think,
+            });
+        }
+        let mut services = Vec::new();
+        let mut replicas = Vec::new();
+        for (si, s) in scenario.services.iter().enumerate() {
+            let mut own = Vec::new();
+            for call in &s.calls {
+                own.push(edges.len() as u32);
+                edges.push(make_edge(
+                    si as u32,
+                    idx_of(&call.to),
+                    call,
+                    format!("{}->{}", s.name, call.to),
+                ));
+            }
+            services.push(ServiceRt {
+                rep_start: replicas.len() as u32,
+                replicas: s.replicas,
+                workers: s.workers,
+                capacity: s.queue.capacity.map(|c| c as usize).unwrap_or(usize::MAX),
+                lifo: s.queue.discipline == Discipline::Lifo,
+                latency: s.latency.clone(),
+                error_rate: s.error_rate,
+                parallel: s.call_mode == CallMode::Parallel,
+                lb: s.load_balancer,
+                rr: 0,
+                overload: s.overload.as_ref().map(|o| (o.curve, o.factor, o.exponent)),
+                edges: own,
+            });
+            for _ in 0..s.replicas {
+                replicas.push(Replica {
+                    service: si as u32,
+                    workers: s.workers,
+                    busy: 0,
+                    queue: VecDeque::new(),
+                    crashed: 0,
+                    incarnation: 0,
+                    lat_factor: 1.0,
+                    add_latency_ms: 0.0,
+                    error_override: None,
+                    reply_loss: 0.0,
+                    last_change: 0,
+                    busy_area: 0.0,
+                    queue_area: 0.0,
+                    saturated_area: 0.0,
+                });
+            }
+        }
+        let m = &scenario.metrics;
+        let trace_every = if m.trace_sample > 0.0 {
+            (1.0 / m.trace_sample).round().max(1.0) as u64
+        } else {
+            0
+        };
+        let mut sim = Simulation {
+            now: 0,
+            rng: SimRng::new(scenario.seed),
+            queue: EventQueue::new(),
+            events: 0,
+            calls: Vec::new(),
+            free: Vec::new(),
+            service_stats: (0..n_services).map(|_| ServiceStats::default()).collect(),
+            edge_stats: (0..edges.len()).map(|_| EdgeStats::default()).collect(),
+            edges,
+            services,
+            window_area: vec![(0.0, 0.0); replicas.len()],
+            replicas,
+            clients,
+            partitions: Vec::new(),
+            partition_ids: Vec::new(),
+            extra_loss: 0.0,
+            next_corr: 1,
+            trace_every,
+            interval: from_ms(m.interval_ms).max(1),
+            global: GlobalStats::default(),
+            series: VecDeque::new(),
+            history: m.history as usize,
+            spans: VecDeque::new(),
+            span_capacity: m.trace_capacity as usize,
+            last_sample: 0,
+            scenario,
+        };
+        sim.schedule_start();
+        sim
+    }
+
+    fn schedule_start(&mut self) {
+        let clients = self.scenario.clients.clone();
+        for (ci, c) in clients.iter().enumerate() {
+            let ci = ci as u32;
+            match &c.load {
+                Load::Open { rate_per_s, phases } => {
+                    if *rate_per_s > 0.0 {
+                        let dt = self.rng.exponential(1.0 / rate_per_s);
+                        self.queue
+                            .push(from_secs(dt), Ev::Arrival { client: ci, gen: 0 });
+                    }
+                    for (k, ph) in phases.iter().enumerate() {
+                        self.queue.push(
+                            from_secs(ph.at_s),
+                            Ev::RateChange {
+                                client: ci,
+                                phase: k as u32,
+                            },
+                        );
+                    }
+                }
+                Load::Closed { users, think } => {
+                    for u in 0..*users {
+                        let dt = self.sample_ms(think);
+                        self.queue.push(
+                            from_ms(dt),
+                            Ev::Wake {
+                                client: ci,
+                                user: u,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        for (i, f) in self.scenario.faults.iter().enumerate() {
+            let at = from_secs(f.at_s);
+            self.queue.push(at, Ev::FaultOn(i as u32));
+            if let Some(d) = f.duration_s {
+                self.queue.push(at + from_secs(d), Ev::FaultOff(i as u32));
+            }
+        }
+        self.queue.push(self.interval, Ev::Sample);
+    }
+
+    /// The scenario being simulated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Current simulated time, nanoseconds.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// End of a full run, nanoseconds (the scenario's `duration_s`).
+    pub fn end(&self) -> Time {
+        from_secs(self.scenario.duration_s)
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Names of the edges, `caller->callee`, in edge index order (clients' edges first).
+    pub fn edge_names(&self) -> impl Iterator<Item = &str> {
+        self.edges.iter().map(|e| e.name.as_str())
+    }
+
+    /// Processes every event up to and including time `t`, then sets the clock to `t`.
+    pub fn step_until(&mut self, t: Time) {
+        while let Some(et) = self.queue.peek_time() {
+            if et > t {
+                break;
+            }
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Processes one event; false when none is left.
+    #[inline]
+    pub fn step(&mut self) -> bool {
+        let Some((t, ev)) = self.queue.pop() else {
+            return false;
+        };
+        debug_assert!(t >= self.now, "time went back");
+        self.now = t;
+        self.events += 1;
+        self.handle(ev);
+        true
+    }
+
+    /// Runs to the end of the scenario's duration.
+    pub fn run(&mut self) {
+        let end = self.end();
+        self.step_until(end);
+    }
+
+    /// Runs until `service` has completed `n` requests (or no events remain). Used by benchmarks.
+    pub fn run_until_completed(&mut self, service: usize, n: u64) {
+        while self.service_stats[service].completed() < n && self.step() {}
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Arrival { client, gen } => {
+                let c = &self.clients[client as usize];
+                if c.gen != gen {
+                    return;
+                }
+                let rate = c.rate;
+                self.new_request(client, u32::MAX);
+                if rate > 0.0 {
+                    let dt = from_secs(self.rng.exponential(1.0 / rate));
+                    self.queue.push(self.now + dt, Ev::Arrival { client, gen });
+                }
+            }
+            Ev::Wake { client, user } => self.new_request(client, user),
+            Ev::Deliver(c) => self.deliver(c),
+            Ev::WorkDone(c, inc) => self.work_done(c, inc),
+            Ev::Reply(c) => self.reply_arrive(c),
+            Ev::Timeout(c) => self.timeout(c),
+            Ev::FaultOn(i) => self.fault(i as usize, true),
+            Ev::FaultOff(i) => self.fault(i as usize, false),
+            Ev::RateChange { client, phase } => {
+                let rate = match &self.scenario.clients[client as usize].load {
+                    Load::Open { phases, .. } => phases[phase as usize].rate_per_s,
+                    Load::Closed { .. } => return,
+                };
+                let c = &mut self.clients[client as usize];
+                c.rate = rate;
+                c.gen += 1;
+                let gen = c.gen;
+                if rate > 0.0 {
+                    let dt = from_secs(self.rng.exponential(1.0 / rate));
+                    self.queue.push(self.now + dt, Ev::Arrival { client, gen });
+                }
+            }
+            Ev::Sample => {
+                self.take_sample();
+                self.queue.push(self.now + self.interval, Ev::Sample);
+            }
+        }
+    }
+
+    // ----- calls -------------------------------------------------------------------------------
+
+    fn alloc(
+        &mut self,
+        corr: u64,
+        edge: u32,
+        caller: Caller,
+        attempt: u8,
+        traced: bool,
+    ) -> CallRef {
+        let call = Call {
+            gen: 0,
+            live: true,
+            corr,
+            edge,
+            caller,
+            attempt,
+            traced,
+            caller_done: false,
+            callee_done: false,
+            failed: false,
+            reply: Outcome::Ok,
+            phase: Phase::ToCallee,
+            replica: u32::MAX,
+            incarnation: 0,
+            next_child: 0,
+            pending_children: 0,
+            sent_at: self.now,
+            arrived_at: 0,
+            started_at: 0,
+            transit_from: 0,
+            transit_to: 0,
+        };
+        if let Some(idx) = self.free.pop() {
+            let slot = &mut self.calls[idx as usize];
+            let gen = slot.gen.wrapping_add(1);
+            *slot = Call { gen, ..call };
+            CallRef { idx, gen }
+        } else {
+            self.calls.push(call);
+            CallRef {
+                idx: (self.calls.len() - 1) as u32,
+                gen: 0,
+            }
+        }
+    }
+
+    #[inline]
+    fn get(&self, c: CallRef) -> Option<&Call> {
+        let call = &self.calls[c.idx as usize];
+        (call.live && call.gen == c.gen).then_some(call)
+    }
+
+    #[inline]
+    fn call_mut(&mut self, c: CallRef) -> &mut Call {
+        &mut self.calls[c.idx as usize]
+    }
+
+    fn release_if_done(&mut self, c: CallRef) {
+        let call = &mut self.calls[c.idx as usize];
+        if call.live && call.gen == c.gen && call.caller_done && call.callee_done {
+            call.live = false;
+            self.free.push(c.idx);
+        }
+    }
+
+    fn new_request(&mut self, client: u32, user: u32) {
+        let corr = self.next_corr;
+        self.next_corr += 1;
+        self.global.requests += 1;
+        self.global.in_flight += 1;
+        let traced = self.trace_every > 0 && corr.is_multiple_of(self.trace_every);
+        let edge = self.clients[client as usize].edge;
+        let c = self.alloc(corr, edge, Caller::Client { client, user }, 1, traced);
+        self.send_request(c);
+    }
+
+    fn sample_ms(&mut self, l: &Latency) -> f64 {
+        match *l {
+            Latency::Constant { ms } => ms,
+            Latency::Exponential { mean_ms } => self.rng.exponential(mean_ms),
+            Latency::LogNormal { median_ms, sigma } => self.rng.lognormal(median_ms, sigma),
+            Latency::Bimodal {
+                fast_ms,
+                slow_ms,
+                slow_fraction,
+            } => {
+                if self.rng.chance(slow_fraction) {
+                    slow_ms
+                } else {
+                    fast_ms
+                }
+            }
+            Latency::LongTail { min_ms, alpha } => self.rng.pareto(min_ms, alpha),
+        }
+    }
+
+    fn link_delay(&mut self, edge: u32) -> Time {
+        let e = &self.edges[edge as usize];
+        if e.jitter_ns > 0.0 {
+            let (d, j) = (e.delay as f64, e.jitter_ns);
+            let v = self.rng.normal(d, j);
+            libm::fabs(v) as Time
+        } else {
+            e.delay
+        }
+    }
+
+    fn partitioned(&self, a: u32, b: u32) -> bool {
+        self.partitions.iter().any(|(x, y, on)| {
+            *on && ((x[a as usize] && y[b as usize]) || (y[a as usize] && x[b as usize]))
+        })
+    }
+
+    fn message_lost(&mut self, edge: u32, from: u32, to: u32) -> bool {
+        let loss = self.edges[edge as usize].loss + self.extra_loss;
+        (loss > 0.0 && self.rng.chance(loss))
+            || (!self.partitions.is_empty() && self.partitioned(from, to))
+    }
+
+    fn send_request(&mut self, c: CallRef) {
+        let edge = self.call_mut(c).edge;
+        self.edge_stats[edge as usize].sent += 1;
+        let (timeout, from, to) = {
+            let e = &self.edges[edge as usize];
+            (e.timeout, e.from_node, e.to_service)
+        };
+        if let Some(t) = timeout {
+            self.queue.push(self.now + t, Ev::Timeout(c));
+        }
+        if self.message_lost(edge, from, to) {
+            let call = self.call_mut(c);
+            call.callee_done = true;
+            call.phase = Phase::Idle;
+            return;
+        }
+        let d = self.link_delay(edge);
+        if d == 0 {
+            self.deliver(c);
+        } else {
+            let now = self.now;
+            let call = self.call_mut(c);
+            call.phase = Phase::ToCallee;
+            call.transit_from = now;
+            call.transit_to = now + d;
+            self.queue.push(now + d, Ev::Deliver(c));
+        }
+    }
+
+    fn pick_replica(&mut self, s: u32) -> u32 {
+        let svc = &mut self.services[s as usize];
+        let n = svc.replicas;
+        if n == 1 {
+            return svc.rep_start;
+        }
+        let start = svc.rep_start;
+        match svc.lb {
+            LoadBalancer::RoundRobin => {
+                let r = svc.rr % n;
+                svc.rr = svc.rr.wrapping_add(1);
+                start + r
+            }
+            LoadBalancer::Random => start + self.rng.below(n),
+            LoadBalancer::LeastConnections => {
+                let mut best = start;
+                let mut best_load = usize::MAX;
+                for r in start..start + n {
+                    let rep = &self.replicas[r as usize];
+                    let load = rep.busy as usize + rep.queue.len();
+                    if load < best_load {
+                        best_load = load;
+                        best = r;
+                    }
+                }
+                best
+            }
+        }
+    }
+
+    #[inline]
+    fn touch(&mut self, r: u32) {
+        let now = self.now;
+        let rep = &mut self.replicas[r as usize];
+        let dt = (now - rep.last_change) as f64;
+        if dt > 0.0 {
+            rep.busy_area += rep.busy as f64 * dt;
+            rep.queue_area += rep.queue.len() as f64 * dt;
+            if rep.busy >= rep.workers {
+                rep.saturated_area += dt;
+            }
+            rep.last_change = now;
+        }
+    }
+
+    fn deliver(&mut self, c: CallRef) {
+        if self.get(c).is_none() {
+            return;
+        }
+        let edge = self.calls[c.idx as usize].edge;
+        let s = self.edges[edge as usize].to_service;
+        let r = self.pick_replica(s);
+        let now = self.now;
+        {
+            let call = self.call_mut(c);
+            call.arrived_at = now;
+            call.replica = r;
+        }
+        let st = &mut self.service_stats[s as usize];
+        st.arrivals += 1;
+        let rep = &self.replicas[r as usize];
+        if rep.crashed > 0 {
+            st.dropped += 1;
+            let call = self.call_mut(c);
+            call.callee_done = true;
+            call.phase = Phase::Idle;
+            self.release_if_done(c);
+            return;
+        }
+        if rep.busy < rep.workers {
+            self.start(c, r, false);
+        } else if rep.queue.len() < self.services[s as usize].capacity {
+            self.touch(r);
+            let inc = self.replicas[r as usize].incarnation;
+            self.replicas[r as usize].queue.push_back(c);
+            let call = self.call_mut(c);
+            call.phase = Phase::Queued;
+            call.incarnation = inc;
+        } else {
+            self.service_stats[s as usize].rejected += 1;
+            let call = self.call_mut(c);
+            call.callee_done = true;
+            call.reply = Outcome::Rejected;
+            self.send_reply(c, r);
+        }
+    }
+
+    fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
+        self.touch(r);
+        let (s, busy, workers, inc, factor, add) = {
+            let rep = &mut self.replicas[r as usize];
+            rep.busy += 1;
+            (
+                rep.service,
+                rep.busy,
+                rep.workers,
+                rep.incarnation,
+                rep.lat_factor,
+                rep.add_latency_ms,
+            )
+        };
+        let now = self.now;
+        let arrived = {
+            let call = self.call_mut(c);
+            call.started_at = now;
+            call.phase = Phase::Working;
+            call.incarnation = inc;
+            call.arrived_at
+        };
+        let st = &mut self.service_stats[s as usize];
+        st.started += 1;
+        if from_queue {
+            st.waited += 1;
+            st.wait_sum_ns += (now - arrived) as f64;
+        }
+        let latency = self.services[s as usize].latency.clone();
+        let mut ms = self.sample_ms(&latency);
+        if let Some((curve, k, p)) = self.services[s as usize].overload {
+            let u = busy as f64 / workers as f64;
+            ms *= match curve {
+                OverloadCurve::Linear => 1.0 + k * u,
+                OverloadCurve::Polynomial => 1.0 + k * libm::pow(u, p),
+                OverloadCurve::Exponential => libm::exp(k * u),
+            };
+        }
+        ms = ms * factor + add;
+        self.queue.push(now + from_ms(ms), Ev::WorkDone(c, inc));
+    }
+
+    /// Whether the job is still being served by a replica that has not restarted since.
+    fn job_alive(&self, c: CallRef) -> bool {
+        match self.get(c) {
+            Some(call) => {
+                !call.callee_done
+                    && self.replicas[call.replica as usize].incarnation == call.incarnation
+            }
+            None => false,
+        }
+    }
+
+    /// A job whose replica crashed or restarted under it: it will never reply.
+    fn lose_job(&mut self, c: CallRef) {
+        if let Some(call) = self.get(c) {
+            if !call.callee_done {
+                let s = self.replicas[call.replica as usize].service;
+                self.service_stats[s as usize].lost += 1;
+                let call = self.call_mut(c);
+                call.callee_done = true;
+                call.phase = Phase::Idle;
+                self.release_if_done(c);
+            }
+        }
+    }
+
+    fn work_done(&mut self, c: CallRef, inc: u32) {
+        let Some(call) = self.get(c) else { return };
+        if call.incarnation != inc || !self.job_alive(c) {
+            self.lose_job(c);
+            return;
+        }
+        let r = call.replica;
+        let s = self.replicas[r as usize].service as usize;
+        let err = self.replicas[r as usize]
+            .error_override
+            .unwrap_or(self.services[s].error_rate);
+        if self.rng.chance(err) {
+            self.finish(c, Outcome::Error);
+            return;
+        }
+        let n = self.services[s].edges.len();
+        if n == 0 {
+            self.finish(c, Outcome::Ok);
+            return;
+        }
+        self.call_mut(c).phase = Phase::WaitingDownstream;
+        if self.services[s].parallel {
+            self.call_mut(c).pending_children = n as u16;
+            for k in 0..n {
+                let e = self.services[s].edges[k];
+                self.send_child(c, e);
+                if !self.job_alive(c) {
+                    break;
+                }
+            }
+        } else {
+            self.call_mut(c).next_child = 1;
+            let e = self.services[s].edges[0];
+            self.send_child(c, e);
+        }
+    }
+
+    fn send_child(&mut self, parent: CallRef, edge: u32) {
+        let (corr, traced) = {
+            let p = &self.calls[parent.idx as usize];
+            (p.corr, p.traced)
+        };
+        let c = self.alloc(corr, edge, Caller::Job(parent), 1, traced);
+        self.send_request(c);
+    }
+
+    fn child_done(&mut self, parent: CallRef, critical: bool, outcome: Outcome) {
+        if !self.job_alive(parent) {
+            self.lose_job(parent);
+            return;
+        }
+        if outcome != Outcome::Ok && critical {
+            self.call_mut(parent).failed = true;
+        }
+        let r = self.calls[parent.idx as usize].replica;
+        let s = self.replicas[r as usize].service as usize;
+        let p = &mut self.calls[parent.idx as usize];
+        if self.services[s].parallel {
+            p.pending_children -= 1;
+            if p.pending_children == 0 {
+                let o = if p.failed {
+                    Outcome::Error
+                } else {
+                    Outcome::Ok
+                };
+                self.finish(parent, o);
+            }
+        } else if p.failed {
+            self.finish(parent, Outcome::Error);
+        } else if (p.next_child as usize) < self.services[s].edges.len() {
+            let e = self.services[s].edges[p.next_child as usize];
+            p.next_child += 1;
+            self.send_child(parent, e);
+        } else {
+            self.finish(parent, Outcome::Ok);
+        }
+    }
+
+    /// The job is done: free the worker, take the next waiting request, send the reply.
+    fn finish(&mut self, c: CallRef, outcome: Outcome) {
+        let now = self.now;
+        let (r, arrived) = {
+            let call = self.call_mut(c);
+            call.callee_done = true;
+            call.reply = outcome;
+            (call.replica, call.arrived_at)
+        };
+        self.touch(r);
+        let s = self.replicas[r as usize].service as usize;
+        self.replicas[r as usize].busy -= 1;
+        let st = &mut self.service_stats[s];
+        match outcome {
+            Outcome::Ok => st.ok += 1,
+            _ => st.errors += 1,
+        }
+        st.response.record_ns(now - arrived);
+        st.window.record_ns(now - arrived);
+        st.response_sum_ns += (now - arrived) as f64;
+        self.next_from_queue(r);
+        self.send_reply(c, r);
+    }
+
+    fn next_from_queue(&mut self, r: u32) {
+        let lifo = self.services[self.replicas[r as usize].service as usize].lifo;
+        let rep = &mut self.replicas[r as usize];
+        if rep.busy >= rep.workers || rep.crashed > 0 {
+            return;
+        }
+        let next = if lifo {
+            rep.queue.pop_back()
+        } else {
+            rep.queue.pop_front()
+        };
+        if let Some(n) = next {
+            // queue length changes: account the area before the pop took effect
+            rep.queue.push_back(n);
+            self.touch(r);
+            let rep = &mut self.replicas[r as usize];
+            rep.queue.pop_back();
+            self.start(n, r, true);
+        }
+    }
+
+    fn send_reply(&mut self, c: CallRef, r: u32) {
+        let edge = self.calls[c.idx as usize].edge;
+        let (from, to) = {
+            let e = &self.edges[edge as usize];
+            (e.to_service, e.from_node)
+        };
+        let reply_loss = self.replicas[r as usize].reply_loss;
+        if (reply_loss > 0.0 && self.rng.chance(reply_loss)) || self.message_lost(edge, from, to) {
+            self.call_mut(c).phase = Phase::Idle;
+            self.release_if_done(c);
+            return;
+        }
+        let d = self.link_delay(edge);
+        if d == 0 {
+            self.reply_arrive(c);
+        } else {
+            let now = self.now;
+            let call = self.call_mut(c);
+            call.phase = Phase::ToCaller;
+            call.transit_from = now;
+            call.transit_to = now + d;
+            self.queue.push(now + d, Ev::Reply(c));
+        }
+    }
+
+    fn reply_arrive(&mut self, c: CallRef) {
+        let Some(call) = self.get(c) else { return };
+        if call.caller_done {
+            let e = call.edge as usize;
+            self.edge_stats[e].late_replies += 1;
+            self.call_mut(c).phase = Phase::Idle;
+            self.release_if_done(c);
+            return;
+        }
+        let o = call.reply;
+        self.resolve(c, o);
+    }
+
+    fn timeout(&mut self, c: CallRef) {
+        let Some(call) = self.get(c) else { return };
+        if call.caller_done {
+            return;
+        }
+        self.resolve(c, Outcome::Timeout);
+    }
+
+    /// The caller learns the outcome (a reply, or its own timeout).
+    fn resolve(&mut self, c: CallRef, outcome: Outcome) {
+        let now = self.now;
+        let call = self.call_mut(c);
+        call.caller_done = true;
+        if outcome == Outcome::Timeout && call.phase == Phase::ToCaller {
+            // the reply is still on the wire; it will arrive late
+        } else if call.callee_done {
+            call.phase = Phase::Idle;
+        }
+        let (edge, caller, sent, traced) = (call.edge, call.caller, call.sent_at, call.traced);
+        let latency = now - sent;
+        let es = &mut self.edge_stats[edge as usize];
+        match outcome {
+            Outcome::Ok => es.ok += 1,
+            Outcome::Error => es.errors += 1,
+            Outcome::Timeout => es.timeouts += 1,
+            Outcome::Rejected => es.rejected += 1,
+        }
+        es.latency.record_ns(latency);
+        if traced && self.span_capacity > 0 {
+            let call = &self.calls[c.idx as usize];
+            let served = call.replica != u32::MAX;
+            let first = self.services[self.edges[edge as usize].to_service as usize].rep_start;
+            let span = Span {
+                corr: call.corr,
+                edge,
+                attempt: call.attempt,
+                replica: served.then(|| call.replica - first),
+                start_ms: super::time::to_ms(sent),
+                arrived_ms: served.then(|| super::time::to_ms(call.arrived_at)),
+                started_ms: (call.started_at > 0).then(|| super::time::to_ms(call.started_at)),
+                end_ms: super::time::to_ms(now),
+                outcome,
+            };
+            if self.spans.len() >= self.span_capacity {
+                self.spans.pop_front();
+            }
+            self.spans.push_back(span);
+        }
+        self.release_if_done(c);
+        match caller {
+            Caller::Client { client, user } => {
+                let g = &mut self.global;
+                g.in_flight -= 1;
+                match outcome {
+                    Outcome::Ok => g.ok += 1,
+                    Outcome::Error => g.errors += 1,
+                    Outcome::Timeout => g.timeouts += 1,
+                    Outcome::Rejected => g.rejected += 1,
+                }
+                g.window.record_ns(latency);
+                if user != u32::MAX {
+                    if let Some(think) = self.clients[client as usize].think.clone() {
+                        let dt = from_ms(self.sample_ms(&think));
+                        self.queue.push(now + dt, Ev::Wake { client, user });
+                    }
+                }
+            }
+            Caller::Job(parent) => {
+                let critical = self.edges[edge as usize].critical;
+                self.child_done(parent, critical, outcome);
+            }
+        }
+    }
+
+    // ----- faults ------------------------------------------------------------------------------
+
+    fn replicas_of(&self, service: &str, replica: Option<u32>) -> Vec<u32> {
+        let Some(s) = self
+            .scenario
+            .services
+            .iter()
+            .position(|x| x.name == service)
+        else {
+            return Vec::new();
+        };
+        let svc = &self.services[s];
+        match replica {
+            Some(r) => vec![svc.rep_start + r],
+            None => (svc.rep_start..svc.rep_start + svc.replicas).collect(),
+        }
+    }
+
+    fn node_of(&self, name: &str) -> Option<usize> {
+        if let Some(i) = self.scenario.services.iter().position(|s| s.name == name) {
+            return Some(i);
+        }
+        self.scenario
+            .clients
+            .iter()
+            .position(|c| c.name == name)
+            .map(|i| i + self.scenario.services.len())
+    }
+
+    fn fault(&mut self, i: usize, on: bool) {
+        let fault = self.scenario.faults[i].fault.clone();
+        match fault {
+            Fault::LatencySpike {
+                service,
+                replica,
+                factor,
+                add_ms,
+            } => {
+                for r in self.replicas_of(&service, replica) {
+                    let rep = &mut self.replicas[r as usize];
+                    if on {
+                        rep.lat_factor *= factor;
+                        rep.add_latency_ms += add_ms;
+                    } else {
+                        if factor != 0.0 {
+                            rep.lat_factor /= factor;
+                        } else {
+                            rep.lat_factor = 1.0;
+                        }
+                        rep.add_latency_ms = (rep.add_latency_ms - add_ms).max(0.0);
+                    }
+                }
+            }
+            Fault::ErrorBurst {
+                service,
+                replica,
+                error_rate,
+            } => {
+                for r in self.replicas_of(&service, replica) {
+                    self.replicas[r as usize].error_override = on.then_some(error_rate);
+                }
+            }
+            Fault::ReplyLoss {
+                service,
+                replica,
+                probability,
+            } => {
+                for r in self.replicas_of(&service, replica) {
+                    self.replicas[r as usize].reply_loss = if on { probability } else { 0.0 };
+                }
+            }
+            Fault::Crash { service, replica } => {
+                for r in self.replicas_of(&service, replica) {
+                    if on {
+                        self.crash(r);
+                        self.replicas[r as usize].crashed += 1;
+                    } else {
+                        let rep = &mut self.replicas[r as usize];
+                        rep.crashed = rep.crashed.saturating_sub(1);
+                    }
+                }
+            }
+            Fault::Restart { service, replica } => {
+                if on {
+                    for r in self.replicas_of(&service, replica) {
+                        self.crash(r);
+                    }
+                }
+            }
+            Fault::Partition { a, b } => {
+                if on {
+                    let n = self.scenario.services.len() + self.scenario.clients.len();
+                    let mut ma = vec![false; n];
+                    let mut mb = vec![false; n];
+                    for x in &a {
+                        if let Some(k) = self.node_of(x) {
+                            ma[k] = true;
+                        }
+                    }
+                    for x in &b {
+                        if let Some(k) = self.node_of(x) {
+                            mb[k] = true;
+                        }
+                    }
+                    self.partitions.push((ma, mb, true));
+                    self.partition_ids.push(i);
+                } else if let Some(k) = self.partition_ids.iter().position(|&x| x == i) {
+                    self.partition_ids.remove(k);
+                    self.partitions.remove(k);
+                }
+            }
+            Fault::PacketLoss { probability } => {
+                if on {
+                    self.extra_loss += probability;
+                } else {
+                    self.extra_loss = (self.extra_loss - probability).max(0.0);
+                }
+            }
+        }
+    }
+
+    /// The replica loses all in-progress and queued work and comes back empty.
+    fn crash(&mut self, r: u32) {
+        self.touch(r);
+        let s = self.replicas[r as usize].service as usize;
+        let rep = &mut self.replicas[r as usize];
+        rep.incarnation = rep.incarnation.wrapping_add(1);
+        rep.busy = 0;
+        let queued: Vec<CallRef> = rep.queue.drain(..).collect();
+        for c in queued {
+            if self.get(c).is_some() {
+                self.service_stats[s].lost += 1;
+                let call = self.call_mut(c);
+                call.callee_done = true;
+                call.phase = Phase::Idle;
+                self.release_if_done(c);
+            }
+        }
+    }
+
+    // ----- metrics -----------------------------------------------------------------------------
+
+    fn take_sample(&mut self) {
+        let now = self.now;
+        let dt = (now - self.last_sample) as f64;
+        self.last_sample = now;
+        let mut services = Vec::with_capacity(self.services.len());
+        for s in 0..self.services.len() {
+            let (start, n, workers) = {
+                let svc = &self.services[s];
+                (svc.rep_start, svc.replicas, svc.workers)
+            };
+            let mut busy = 0.0;
+            let mut queue = 0.0;
+            for r in start..start + n {
+                self.touch(r);
+                let rep = &self.replicas[r as usize];
+                let (b0, q0) = self.window_area[r as usize];
+                busy += rep.busy_area - b0;
+                queue += rep.queue_area - q0;
+                self.window_area[r as usize] = (rep.busy_area, rep.queue_area);
+            }
+            let st = &mut self.service_stats[s];
+            let w = st.take_window();
+            let mut q = [0.0; 2];
+            st.window.quantiles_us(&[0.5, 0.99], &mut q);
+            services.push(ServiceSample {
+                busy_fraction: if dt > 0.0 {
+                    busy / (dt * (workers * n) as f64)
+                } else {
+                    0.0
+                },
+                queue_length: if dt > 0.0 { queue / dt } else { 0.0 },
+                arrivals: w.arrivals,
+                ok: w.ok,
+                errors: w.errors,
+                rejected: w.rejected,
+                p50_ms: q[0] / 1000.0,
+                p99_ms: q[1] / 1000.0,
+            });
+            st.window.clear();
+        }
+        let g = &mut self.global;
+        let w = g.take_window();
+        let mut q = [0.0; 2];
+        g.window.quantiles_us(&[0.5, 0.99], &mut q);
+        let sample = Sample {
+            t_s: super::time::to_secs(now),
+            requests: w.requests,
+            ok: w.ok,
+            errors: w.errors,
+            timeouts: w.timeouts,
+            rejected: w.rejected,
+            p50_ms: q[0] / 1000.0,
+            p99_ms: q[1] / 1000.0,
+            services,
+        };
+        g.window.clear();
+        if self.series.len() >= self.history {
+            self.series.pop_front();
+        }
+        self.series.push_back(sample);
+    }
+
+    /// The sampled time series, oldest first (a bounded ring buffer).
+    pub fn series(&self) -> &VecDeque<Sample> {
+        &self.series
+    }
+
+    /// Recorded spans of traced requests, oldest first (a bounded ring buffer).
+    pub fn spans(&self) -> &VecDeque<Span> {
+        &self.spans
+    }
+
+    /// Spans of one correlation id, in start order.
+    pub fn trace(&self, corr: u64) -> Vec<Span> {
+        let mut v: Vec<Span> = self
+            .spans
+            .iter()
+            .filter(|s| s.corr == corr)
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+        v
+    }
+
+    /// Fills `snap` with the current state for drawing (reuses its buffers).
+    pub fn snapshot_into(&self, snap: &mut Snapshot) {
+        snap.time_s = super::time::to_secs(self.now);
+        snap.services.resize_with(self.services.len(), Vec::new);
+        for (s, svc) in self.services.iter().enumerate() {
+            let v = &mut snap.services[s];
+            v.clear();
+            for r in svc.rep_start..svc.rep_start + svc.replicas {
+                let rep = &self.replicas[r as usize];
+                v.push(ReplicaView {
+                    busy: rep.busy,
+                    workers: rep.workers,
+                    queued: rep.queue.len() as u32,
+                    capacity: svc.capacity.min(u32::MAX as usize) as u32,
+                    crashed: rep.crashed > 0,
+                });
+            }
+        }
+        snap.in_flight.clear();
+        for call in self.calls.iter().filter(|c| c.live) {
+            let visible = match call.phase {
+                Phase::Idle => !call.caller_done,
+                _ => true,
+            };
+            if !visible {
+                continue;
+            }
+            let progress = match call.phase {
+                Phase::ToCallee | Phase::ToCaller if call.transit_to > call.transit_from => {
+                    ((self.now.saturating_sub(call.transit_from)) as f64
+                        / (call.transit_to - call.transit_from) as f64)
+                        .clamp(0.0, 1.0) as f32
+                }
+                _ => 0.0,
+            };
+            snap.in_flight.push(InFlight {
+                corr: call.corr,
+                edge: call.edge,
+                attempt: call.attempt,
+                phase: call.phase,
+                progress,
+                outcome: (call.phase == Phase::ToCaller).then_some(call.reply),
+            });
+        }
+    }
+
+    /// The current state for drawing.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut s = Snapshot::default();
+        self.snapshot_into(&mut s);
+        s
+    }
+
+    /// Time-weighted areas of one service so far: (busy worker·ns, queued·ns, saturated ns).
+    pub(crate) fn service_areas(&self, s: usize) -> (f64, f64, f64) {
+        let svc = &self.services[s];
+        let mut a = (0.0, 0.0, 0.0);
+        for r in svc.rep_start..svc.rep_start + svc.replicas {
+            let rep = &self.replicas[r as usize];
+            let dt = (self.now - rep.last_change) as f64;
+            a.0 += rep.busy_area + rep.busy as f64 * dt;
+            a.1 += rep.queue_area + rep.queue.len() as f64 * dt;
+            a.2 += rep.saturated_area + if rep.busy >= rep.workers { dt } else { 0.0 };
+        }
+        a
+    }
+
+    /// Counters of one service (scenario order).
+    pub fn service_stats(&self, i: usize) -> &ServiceStats {
+        &self.service_stats[i]
+    }
+
+    /// Counters of user requests.
+    pub fn global_stats(&self) -> &GlobalStats {
+        &self.global
+    }
+
+    /// Latency of user requests: the merged histograms of the clients' edges.
+    pub fn user_latency(&self) -> Histogram {
+        let mut h = Histogram::new();
+        for c in &self.clients {
+            h.merge(&self.edge_stats[c.edge as usize].latency);
+        }
+        h
+    }
+
+    /// Workers of one service over all its replicas.
+    pub(crate) fn service_capacity(&self, s: usize) -> u32 {
+        self.services[s].workers * self.services[s].replicas
+    }
+
+    /// Live call records (allocated slots in use), for memory checks.
+    pub fn live_calls(&self) -> usize {
+        self.calls.len() - self.free.len()
+    }
+
+    /// Allocated call slots (the high-water mark of concurrent calls).
+    pub fn call_slots(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// Pending events.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Checks the engine's invariants; returns a description of the first one broken.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for (i, rep) in self.replicas.iter().enumerate() {
+            if rep.busy > rep.workers {
+                return Err(format!(
+                    "replica {i}: {} busy > {} workers",
+                    rep.busy, rep.workers
+                ));
+            }
+            let cap = self.services[rep.service as usize].capacity;
+            if rep.queue.len() > cap {
+                return Err(format!(
+                    "replica {i}: queue {} > capacity {cap}",
+                    rep.queue.len()
+                ));
+            }
+            if rep.busy < rep.workers && !rep.queue.is_empty() && rep.crashed == 0 {
+                return Err(format!(
+                    "replica {i}: idle worker while {} wait",
+                    rep.queue.len()
+                ));
+            }
+        }
+        let g = &self.global;
+        if g.requests != g.ok + g.errors + g.timeouts + g.rejected + g.in_flight {
+            return Err(format!("conservation broken: {g:?}"));
+        }
+        if let Some(t) = self.queue.peek_time() {
+            if t < self.now {
+                return Err(format!("pending event at {t} before now {}", self.now));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn make_edge(
+    from_node: u32,
+    to_service: u32,
+    spec: &super::scenario::CallSpec,
+    name: String,
+) -> Edge {
+    Edge {
+        from_node,
+        to_service,
+        timeout: spec.timeout_ms.map(from_ms),
+        delay: from_ms(spec.network.delay_ms),
+        jitter_ns: spec.network.jitter_ms * 1e6,
+        loss: spec.network.loss,
+        critical: spec.critical,
+        name,
+    }
+}

@@ -1,0 +1,218 @@
+//! The JSON report of a run: global, per service and per edge; latencies in milliseconds.
+
+use super::engine::Simulation;
+use super::histogram::LatencySummary;
+use super::time::to_secs;
+use serde::Serialize;
+
+/// Everything a run measured.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Simulated seconds covered.
+    pub simulated_s: f64,
+    /// Events processed.
+    pub events: u64,
+    /// User requests (sent by clients).
+    pub global: GlobalReport,
+    /// Per service, in scenario order.
+    pub services: Vec<ServiceReport>,
+    /// Per caller → callee edge.
+    pub edges: Vec<EdgeReport>,
+}
+
+/// User-request totals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GlobalReport {
+    /// Sent.
+    pub requests: u64,
+    /// Succeeded.
+    pub ok: u64,
+    /// Failed with an error.
+    pub errors: u64,
+    /// Timed out.
+    pub timeouts: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Still in flight at the end.
+    pub in_flight: u64,
+    /// Percent of ended requests that succeeded.
+    pub success_rate: f64,
+    /// Successful requests per simulated second.
+    pub goodput_per_s: f64,
+    /// Latency seen by users.
+    pub latency_ms: LatencySummary,
+}
+
+/// One service.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServiceReport {
+    /// Name.
+    pub name: String,
+    /// Requests that reached it.
+    pub arrivals: u64,
+    /// Completed (ok + errors).
+    pub completed: u64,
+    /// Successes.
+    pub ok: u64,
+    /// Errors.
+    pub errors: u64,
+    /// Rejections by reason.
+    pub rejected: Rejections,
+    /// Requests that met a crashed replica (no reply).
+    pub dropped: u64,
+    /// Requests lost in a crash or restart.
+    pub lost: u64,
+    /// Average fraction of workers busy.
+    pub utilisation: f64,
+    /// Fraction of time every worker was busy.
+    pub saturation: f64,
+    /// Time-average number waiting in queues.
+    pub mean_queue_length: f64,
+    /// Mean wait in queue over started requests, ms.
+    pub mean_wait_ms: f64,
+    /// Fraction of started requests that had to wait.
+    pub p_wait: f64,
+    /// Time-average number in the service (queued + being served): L in Little's law.
+    pub mean_in_system: f64,
+    /// Completions per simulated second: λ in Little's law (in steady state).
+    pub throughput_per_s: f64,
+    /// Mean response time of completed requests, ms: W in Little's law.
+    pub mean_response_ms: f64,
+    /// Response time distribution.
+    pub latency_ms: LatencySummary,
+}
+
+/// Rejections by reason.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Rejections {
+    /// The queue was full.
+    pub queue_full: u64,
+}
+
+/// One edge.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeReport {
+    /// `caller->callee`.
+    pub edge: String,
+    /// Calls sent.
+    pub sent: u64,
+    /// Successes.
+    pub ok: u64,
+    /// Errors.
+    pub errors: u64,
+    /// Timeouts.
+    pub timeouts: u64,
+    /// Rejections.
+    pub rejected: u64,
+    /// Replies after the caller gave up.
+    pub late_replies: u64,
+    /// Latency seen by the caller.
+    pub latency_ms: LatencySummary,
+}
+
+impl Report {
+    /// A 64-bit fingerprint of the whole report (FNV-1a over its JSON). Equal fingerprints across
+    /// platforms show that runs are bit-identical.
+    pub fn fingerprint(&self) -> u64 {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        json.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        })
+    }
+}
+
+impl Simulation {
+    /// The report of everything measured so far.
+    pub fn report(&self) -> Report {
+        let t = to_secs(self.now()).max(1e-12);
+        let g = &self.global;
+        let ended = g.ok + g.errors + g.timeouts + g.rejected;
+        let services = self
+            .scenario()
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let st = &self.service_stats[i];
+                let (busy, queued, saturated) = self.service_areas(i);
+                let now_ns = self.now().max(1) as f64;
+                let workers = self.service_capacity(i) as f64;
+                let completed = st.completed();
+                ServiceReport {
+                    name: spec.name.clone(),
+                    arrivals: st.arrivals,
+                    completed,
+                    ok: st.ok,
+                    errors: st.errors,
+                    rejected: Rejections {
+                        queue_full: st.rejected,
+                    },
+                    dropped: st.dropped,
+                    lost: st.lost,
+                    utilisation: busy / (now_ns * workers),
+                    saturation: saturated / (now_ns * spec.replicas as f64),
+                    mean_queue_length: queued / now_ns,
+                    mean_wait_ms: if st.started > 0 {
+                        st.wait_sum_ns / st.started as f64 / 1e6
+                    } else {
+                        0.0
+                    },
+                    p_wait: if st.started > 0 {
+                        st.waited as f64 / st.started as f64
+                    } else {
+                        0.0
+                    },
+                    mean_in_system: (busy + queued) / now_ns,
+                    throughput_per_s: completed as f64 / t,
+                    mean_response_ms: if completed > 0 {
+                        st.response_sum_ns / completed as f64 / 1e6
+                    } else {
+                        0.0
+                    },
+                    latency_ms: st.response.summary_ms(),
+                }
+            })
+            .collect();
+        let edges = self
+            .edge_names()
+            .zip(&self.edge_stats)
+            .map(|(name, e)| EdgeReport {
+                edge: name.to_string(),
+                sent: e.sent,
+                ok: e.ok,
+                errors: e.errors,
+                timeouts: e.timeouts,
+                rejected: e.rejected,
+                late_replies: e.late_replies,
+                latency_ms: e.latency.summary_ms(),
+            })
+            .collect();
+        Report {
+            scenario: self.scenario().name.clone(),
+            seed: self.scenario().seed,
+            simulated_s: to_secs(self.now()),
+            events: self.events(),
+            global: GlobalReport {
+                requests: g.requests,
+                ok: g.ok,
+                errors: g.errors,
+                timeouts: g.timeouts,
+                rejected: g.rejected,
+                in_flight: g.in_flight,
+                success_rate: if ended > 0 {
+                    100.0 * g.ok as f64 / ended as f64
+                } else {
+                    100.0
+                },
+                goodput_per_s: g.ok as f64 / t,
+                latency_ms: self.user_latency().summary_ms(),
+            },
+            services,
+            edges,
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The simulation's one seeded random number generator and its distributions.
+//!
+//! Uniforms come from xoshiro256++ (the `rand_xoshiro` crate). Every transcendental function goes
+//! through `libm`, never `f64::ln`/`exp` from std: std calls the platform's C library natively and
+//! a Rust port on wasm32, which may differ in the last bit. With libm everywhere, the same seed
+//! gives a bit-identical run natively and in the browser.
+
+use rand_core::{RngCore, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The PRNG owned by a simulation.
+#[derive(Clone, Debug)]
+pub struct SimRng {
+    inner: Xoshiro256PlusPlus,
+}
+
+impl SimRng {
+    /// A generator from a 64-bit seed (expanded with SplitMix64, as `rand` does).
+    pub fn new(seed: u64) -> Self {
+        SimRng {
+            inner: Xoshiro256PlusPlus::seed_from_u64(seed),
+        }
+    }
+
+    /// The next raw 64 bits.
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+
+    /// Uniform on [0, 1), with 53 random bits.
+    #[inline]
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// Uniform on (0, 1]: safe to take the logarithm of.
+    #[inline]
+    pub fn uniform_open0(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// True with probability `p`.
+    #[inline]
+    pub fn chance(&mut self, p: f64) -> bool {
+        p > 0.0 && self.uniform() < p
+    }
+
+    /// A uniform index in `0..n` (n > 0), without modulo bias worth noticing (Lemire's method).
+    #[inline]
+    pub fn below(&mut self, n: u32) -> u32 {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as u32
+    }
+
+    /// Exponential with the given mean (inversion).
+    #[inline]
+    pub fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * libm::log(self.uniform_open0())
+    }
+
+    /// Standard normal (Box–Muller; one of the pair is used, so the stream stays simple).
+    #[inline]
+    pub fn standard_normal(&mut self) -> f64 {
+        let u1 = self.uniform_open0();
+        let u2 = self.uniform();
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+    }
+
+    /// Normal with mean `mu` and standard deviation `sd`.
+    #[inline]
+    pub fn normal(&mut self, mu: f64, sd: f64) -> f64 {
+        mu + sd * self.standard_normal()
+    }
+
+    /// Log-normal whose median is `median` and whose log has standard deviation `sigma`.
+    #[inline]
+    pub fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
+        median * libm::exp(sigma * self.standard_normal())
+    }
+
+    /// Pareto (type I) with minimum `scale` and tail index `shape`.
+    #[inline]
+    pub fn pareto(&mut self, scale: f64, shape: f64) -> f64 {
+        scale * libm::pow(self.uniform_open0(), -1.0 / shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream_other_seed_other_stream() {
+        let mut a = SimRng::new(7);
+        let mut b = SimRng::new(7);
+        let mut c = SimRng::new(8);
+        let xa: Vec<u64> = (0..16).map(|_| a.next_u64()).collect();
+        let xb: Vec<u64> = (0..16).map(|_| b.next_u64()).collect();
+        let xc: Vec<u64> = (0..16).map(|_| c.next_u64()).collect();
+        assert_eq!(xa, xb);
+        assert_ne!(xa, xc);
+    }
+
+    #[test]
+    fn uniform_ranges() {
+        let mut r = SimRng::new(1);
+        for _ in 0..10_000 {
+            let u = r.uniform();
+            assert!((0.0..1.0).contains(&u));
+            let v = r.uniform_open0();
+            assert!(v > 0.0 && v <= 1.0);
+            assert!(r.below(7) < 7);
+        }
+    }
+
+    #[test]
+    fn sample_means_match_distributions() {
+        let mut r = SimRng::new(42);
+        let n = 200_000;
+        let mean_exp = (0..n).map(|_| r.exponential(2.0)).sum::<f64>() / n as f64;
+        assert!((mean_exp - 2.0).abs() < 0.03, "exp mean {mean_exp}");
+        let xs: Vec<f64> = (0..n).map(|_| r.normal(10.0, 2.0)).collect();
+        let m = xs.iter().sum::<f64>() / n as f64;
+        let sd = (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64).sqrt();
+        assert!(
+            (m - 10.0).abs() < 0.03 && (sd - 2.0).abs() < 0.03,
+            "normal {m} {sd}"
+        );
+        let mut ln: Vec<f64> = (0..n).map(|_| r.lognormal(5.0, 0.5)).collect();
+        ln.sort_by(f64::total_cmp);
+        let median = ln[n / 2];
+        assert!((median - 5.0).abs() < 0.05, "lognormal median {median}");
+    }
+}

@@ -1,0 +1,222 @@
+//! Property tests over random valid scenarios: no panic, and the invariants hold all along.
+#![cfg(not(target_arch = "wasm32"))]
+
+use faultline::sim::scenario::*;
+use faultline::sim::time::MS;
+use faultline::sim::Simulation;
+use proptest::prelude::*;
+
+fn latency() -> impl Strategy<Value = Latency> {
+    prop_oneof![
+        (0.0..50.0f64).prop_map(|ms| Latency::Constant { ms }),
+        (0.1..50.0f64).prop_map(|mean_ms| Latency::Exponential { mean_ms }),
+        (0.1..30.0f64, 0.0..1.5f64)
+            .prop_map(|(median_ms, sigma)| Latency::LogNormal { median_ms, sigma }),
+        (0.1..10.0f64, 10.0..500.0f64, 0.0..0.3f64).prop_map(
+            |(fast_ms, slow_ms, slow_fraction)| {
+                Latency::Bimodal {
+                    fast_ms,
+                    slow_ms,
+                    slow_fraction,
+                }
+            }
+        ),
+        (0.1..10.0f64, 1.2..4.0f64).prop_map(|(min_ms, alpha)| Latency::LongTail { min_ms, alpha }),
+    ]
+}
+
+fn call(to: String) -> impl Strategy<Value = CallSpec> {
+    (
+        proptest::option::of(1.0..300.0f64),
+        0.0..5.0f64,
+        0.0..2.0f64,
+        0.0..0.2f64,
+        any::<bool>(),
+    )
+        .prop_map(
+            move |(timeout_ms, delay_ms, jitter_ms, loss, critical)| CallSpec {
+                to: to.clone(),
+                timeout_ms,
+                network: NetworkSpec {
+                    delay_ms,
+                    jitter_ms,
+                    loss,
+                },
+                critical,
+            },
+        )
+}
+
+prop_compose! {
+    fn service(i: usize, n: usize)(
+        workers in 1u32..8,
+        capacity in proptest::option::of(0u32..20),
+        lifo in any::<bool>(),
+        latency in latency(),
+        error_rate in 0.0..0.3f64,
+        targets in proptest::collection::vec(0usize..8, 0..3),
+        parallel in any::<bool>(),
+        replicas in 1u32..4,
+        lb in 0u8..3,
+        overload in proptest::option::of((0u8..3, 0.0..5.0f64, 1.0..4.0f64)),
+        calls in proptest::collection::vec(call(String::new()), 3),
+    ) -> ServiceSpec {
+        // only calls to later services: the graph has no cycle
+        let mut cs = Vec::new();
+        for (k, t) in targets.iter().enumerate() {
+            let to = i + 1 + t;
+            if to < n {
+                let mut c = calls[k].clone();
+                c.to = format!("s{to}");
+                cs.push(c);
+            }
+        }
+        ServiceSpec {
+            name: format!("s{i}"),
+            workers,
+            queue: QueueSpec { capacity, discipline: if lifo { Discipline::Lifo } else { Discipline::Fifo } },
+            latency,
+            error_rate,
+            calls: cs,
+            call_mode: if parallel { CallMode::Parallel } else { CallMode::Sequential },
+            replicas,
+            load_balancer: [LoadBalancer::RoundRobin, LoadBalancer::Random, LoadBalancer::LeastConnections][lb as usize],
+            overload: overload.map(|(c, factor, exponent)| Overload {
+                curve: [OverloadCurve::Linear, OverloadCurve::Polynomial, OverloadCurve::Exponential][c as usize],
+                factor,
+                exponent,
+            }),
+        }
+    }
+}
+
+fn fault(n: usize) -> impl Strategy<Value = FaultSpec> {
+    let svc = (0..n).prop_map(|i| format!("s{i}"));
+    let kind = prop_oneof![
+        (svc.clone(), 0.0..20.0f64, 0.0..50.0f64).prop_map(|(service, factor, add_ms)| {
+            Fault::LatencySpike {
+                service,
+                replica: None,
+                factor,
+                add_ms,
+            }
+        }),
+        (svc.clone(), 0.0..1.0f64).prop_map(|(service, error_rate)| Fault::ErrorBurst {
+            service,
+            replica: None,
+            error_rate
+        }),
+        svc.clone().prop_map(|service| Fault::Crash {
+            service,
+            replica: Some(0)
+        }),
+        svc.clone().prop_map(|service| Fault::Restart {
+            service,
+            replica: None
+        }),
+        (svc.clone(), 0.0..1.0f64).prop_map(|(service, probability)| Fault::ReplyLoss {
+            service,
+            replica: None,
+            probability
+        }),
+        (0.0..0.5f64).prop_map(|probability| Fault::PacketLoss { probability }),
+        svc.prop_map(|s| Fault::Partition {
+            a: vec![s],
+            b: vec!["users".into(), "bots".into()]
+        }),
+    ];
+    (0.0..3.0f64, proptest::option::of(0.1..2.0f64), kind).prop_map(|(at_s, duration_s, fault)| {
+        FaultSpec {
+            at_s,
+            duration_s,
+            fault,
+        }
+    })
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (1usize..5).prop_flat_map(|n| {
+        let services: Vec<_> = (0..n).map(|i| service(i, n)).collect();
+        (
+            services,
+            any::<u64>(),
+            1.0..400.0f64,
+            1u32..30,
+            latency(),
+            call("s0".into()),
+            call("s0".into()),
+            proptest::collection::vec(fault(n), 0..4),
+        )
+            .prop_map(
+                |(services, seed, rate, users, think, c1, c2, faults)| Scenario {
+                    version: FORMAT_VERSION,
+                    name: "random".into(),
+                    description: String::new(),
+                    seed,
+                    duration_s: 4.0,
+                    metrics: MetricsSpec {
+                        interval_ms: 100.0,
+                        history: 20,
+                        trace_sample: 0.2,
+                        trace_capacity: 50,
+                    },
+                    services,
+                    clients: vec![
+                        ClientSpec {
+                            name: "users".into(),
+                            call: c1,
+                            load: Load::Open {
+                                rate_per_s: rate,
+                                phases: vec![RatePhase {
+                                    at_s: 2.0,
+                                    rate_per_s: rate * 2.0,
+                                }],
+                            },
+                        },
+                        ClientSpec {
+                            name: "bots".into(),
+                            call: c2,
+                            load: Load::Closed { users, think },
+                        },
+                    ],
+                    faults,
+                },
+            )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_scenarios_keep_every_invariant(s in scenario()) {
+        prop_assert!(s.validate().is_ok(), "generator made an invalid scenario: {:?}", s.validate());
+        let mut sim = Simulation::new(s).expect("valid");
+        let mut last = 0;
+        let mut t = 0;
+        while t < sim.end() {
+            t += 50 * MS;
+            sim.step_until(t);
+            prop_assert!(sim.now() >= last, "time went back");
+            last = sim.now();
+            if let Err(e) = sim.check_invariants() {
+                prop_assert!(false, "{}", e);
+            }
+            let snap = sim.snapshot();
+            for (svc, reps) in snap.services.iter().enumerate() {
+                for r in reps {
+                    prop_assert!(r.busy <= r.workers, "service {} busy {} > {}", svc, r.busy, r.workers);
+                    prop_assert!(r.queued <= r.capacity, "service {} queue {} > {}", svc, r.queued, r.capacity);
+                }
+            }
+            for m in &snap.in_flight {
+                prop_assert!((0.0..=1.0).contains(&m.progress));
+            }
+        }
+        let r = sim.report();
+        let g = &r.global;
+        prop_assert_eq!(g.requests, g.ok + g.errors + g.timeouts + g.rejected + g.in_flight);
+        prop_assert!(sim.series().len() <= 20);
+        prop_assert!(sim.spans().len() <= 50);
+    }
+}
