@@ -25,6 +25,8 @@ mod cli {
       run a scenario file and print the JSON report
   faultline-cli bench-mmc --servers C --rho R --customers N [--seed S]
       run an M/M/c queue through the engine; print speed and the Erlang C comparison
+  faultline-cli srs INPUT.json
+      replay reviews of one new card through the FSRS-6 scheduler; one JSON line per review
   faultline-cli help";
 
     /// Parsed `--name value` options after the positional arguments.
@@ -83,6 +85,7 @@ mod cli {
             "--version" | "-V" => Ok(format!("faultline-cli {}\n", env!("CARGO_PKG_VERSION"))),
             "run" => run_scenario(rest),
             "bench-mmc" => bench_mmc(rest),
+            "srs" => srs(rest),
             other => Err(format!("unknown command “{other}”\n{USAGE}")),
         }
     }
@@ -146,5 +149,14 @@ mod cli {
             "erlang_c_p_wait": theory::erlang_c(c, lambda),
         });
         Ok(format!("{out}\n"))
+    }
+
+    fn srs(args: &[String]) -> Result<String, String> {
+        let [path] = args else {
+            return Err(format!("srs needs exactly one INPUT.json\n{USAGE}"));
+        };
+        let lines = faultline::srs::cli::run_reviews_json(&read(path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+        Ok(lines.iter().map(|l| format!("{l}\n")).collect())
     }
 }
