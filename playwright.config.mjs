@@ -29,7 +29,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node tests/e2e/serve.mjs --dist dist --mount ${mount} --port ${port}`,
+    command: `node tests/e2e/serve.mjs --dist ${process.env.E2E_DIST ?? "dist"} --mount ${mount} --port ${port}`,
     url: `http://127.0.0.1:${port}${mount}`,
     reuseExistingServer: false,
     timeout: 20_000,
