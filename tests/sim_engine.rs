@@ -1,7 +1,9 @@
 //! Engine behaviour: determinism, conservation, invariants, faults, and scenario validation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use faultline::sim::scenario::{CallMode, CallSpec, Fault, FaultSpec, Latency, Load, Scenario};
+use faultline::sim::scenario::{
+    CallMode, CallSpec, Fault, FaultSpec, Latency, Load, LoadBalancer, Scenario,
+};
 use faultline::sim::time::{from_secs, SEC};
 use faultline::sim::{models, Simulation};
 
@@ -49,7 +51,7 @@ fn stepping_in_small_increments_gives_the_same_run_as_one_go() {
 
 /// The same fingerprint is asserted by the browser test (tests/web.rs): native and wasm runs are
 /// bit-identical.
-pub const SHOP_DIGEST: u64 = 17_552_721_546_797_533_164;
+pub const SHOP_DIGEST: u64 = 6_108_136_118_076_383_727;
 
 #[test]
 fn golden_digest_of_the_example_run() {
@@ -382,4 +384,88 @@ fn scenario_json_round_trips() {
     let s = shop();
     let again = Scenario::from_json(&s.to_json_pretty()).expect("round trip");
     assert_eq!(s, again);
+}
+
+#[test]
+fn least_connections_steers_away_from_a_silent_replica() {
+    let dropped = |lb: LoadBalancer| {
+        let mut s = two_tier(Some(200.0));
+        s.services[0].workers = 200;
+        s.services[1].replicas = 3;
+        s.services[1].load_balancer = lb;
+        s.faults = vec![FaultSpec {
+            at_s: 10.0,
+            duration_s: Some(20.0),
+            fault: Fault::Crash {
+                service: "back".into(),
+                replica: Some(1),
+            },
+        }];
+        let mut sim = Simulation::new(s).expect("valid");
+        sim.run();
+        sim.report().services[1].dropped
+    };
+    let rr = dropped(LoadBalancer::RoundRobin);
+    let lc = dropped(LoadBalancer::LeastConnections);
+    // round robin sends a third of 20 s × 100/s to the dead replica; least connections sees the
+    // unanswered requests pile up there and sends it far fewer
+    assert!((600..=740).contains(&rr), "round robin dropped {rr}");
+    assert!(
+        lc * 4 < rr,
+        "least connections dropped {lc}, round robin {rr}"
+    );
+}
+
+#[test]
+fn overlapping_error_bursts_end_independently() {
+    let mut s = two_tier(Some(1000.0));
+    let burst = |at_s: f64, duration: f64| FaultSpec {
+        at_s,
+        duration_s: Some(duration),
+        fault: Fault::ErrorBurst {
+            service: "back".into(),
+            replica: None,
+            error_rate: 1.0,
+        },
+    };
+    // 10..30 and 20..25: errors must last until 30, not stop when the short one ends at 25
+    s.faults = vec![burst(10.0, 20.0), burst(20.0, 5.0)];
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.run();
+    for sample in sim.series() {
+        if sample.t_s > 10.5 && sample.t_s <= 30.0 {
+            assert!(
+                sample.success_rate() < 1.0,
+                "t={}: {}",
+                sample.t_s,
+                sample.success_rate()
+            );
+        }
+        if sample.t_s > 31.0 {
+            assert!(
+                sample.success_rate() > 99.0,
+                "t={}: {}",
+                sample.t_s,
+                sample.success_rate()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_restart_with_a_duration_is_refused() {
+    let mut s = two_tier(None);
+    s.faults = vec![FaultSpec {
+        at_s: 1.0,
+        duration_s: Some(3.0),
+        fault: Fault::Restart {
+            service: "back".into(),
+            replica: None,
+        },
+    }];
+    let err = s.validate().expect_err("restart is instant").to_string();
+    assert!(
+        err.contains("faults[0].duration_s: a restart is instant"),
+        "{err}"
+    );
 }

@@ -93,7 +93,7 @@ prop_compose! {
 fn fault(n: usize) -> impl Strategy<Value = FaultSpec> {
     let svc = (0..n).prop_map(|i| format!("s{i}"));
     let kind = prop_oneof![
-        (svc.clone(), 0.0..20.0f64, 0.0..50.0f64).prop_map(|(service, factor, add_ms)| {
+        (svc.clone(), 0.01..20.0f64, 0.0..50.0f64).prop_map(|(service, factor, add_ms)| {
             Fault::LatencySpike {
                 service,
                 replica: None,
@@ -126,6 +126,11 @@ fn fault(n: usize) -> impl Strategy<Value = FaultSpec> {
         }),
     ];
     (0.0..3.0f64, proptest::option::of(0.1..2.0f64), kind).prop_map(|(at_s, duration_s, fault)| {
+        // a restart is instant: it takes no duration
+        let duration_s = match fault {
+            Fault::Restart { .. } => None,
+            _ => duration_s,
+        };
         FaultSpec {
             at_s,
             duration_s,
@@ -186,7 +191,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, max_shrink_time: 60_000, ..ProptestConfig::default() })]
 
     #[test]
     fn random_scenarios_keep_every_invariant(s in scenario()) {

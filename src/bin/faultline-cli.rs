@@ -1,5 +1,36 @@
 //! `faultline-cli`: the headless runner. See `faultline-cli help`.
 
+/// Counts live heap bytes so `memcheck` can show that memory stays flat.
+#[cfg(not(target_arch = "wasm32"))]
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct Counting;
+    pub static LIVE: AtomicUsize = AtomicUsize::new(0);
+    pub static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwards to the system allocator with the caller's layout.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            }
+            p
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: `ptr` was allocated by `alloc` above with this layout.
+            unsafe { System.dealloc(ptr, layout) };
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,7 +48,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use faultline::sim::{models, theory, Scenario, Simulation};
+    use faultline::sim::{models, Scenario, Simulation};
     use std::time::Instant;
 
     const USAGE: &str = "usage:
@@ -25,6 +56,9 @@ mod cli {
       run a scenario file and print the JSON report
   faultline-cli bench-mmc --servers C --rho R --customers N [--seed S]
       run an M/M/c queue through the engine; print speed and the Erlang C comparison
+  faultline-cli memcheck [--rate R] [--minutes M]
+      simulate M minutes (default 60) at R user requests/s (default 10000) and print the live
+      heap bytes every 5 simulated minutes: memory must stay flat
   faultline-cli srs INPUT.json
       replay reviews of one new card through the FSRS-6 scheduler; one JSON line per review
   faultline-cli help";
@@ -86,6 +120,7 @@ mod cli {
             "run" => run_scenario(rest),
             "bench-mmc" => bench_mmc(rest),
             "srs" => srs(rest),
+            "memcheck" => memcheck(rest),
             other => Err(format!("unknown command “{other}”\n{USAGE}")),
         }
     }
@@ -111,44 +146,61 @@ mod cli {
 
     fn bench_mmc(args: &[String]) -> Result<String, String> {
         let o = parse(args, &["servers", "rho", "customers", "seed"])?;
-        let c: u32 = o.need("servers")?;
-        let rho: f64 = o.need("rho")?;
-        let n: u64 = o.need("customers")?;
-        let seed: u64 = o.get("seed")?.unwrap_or(1);
-        if c == 0 || c > 10_000 {
-            return Err(format!("--servers must be between 1 and 10000, got {c}"));
-        }
-        if !(rho > 0.0 && rho < 1.0) {
-            return Err(format!("--rho must be above 0 and below 1, got {rho}"));
-        }
-        let mut scenario = models::mmc(c, rho, seed, None);
-        // long enough to serve n customers with room to spare
-        scenario.duration_s = (n as f64 / (rho * c as f64) * 2.0 + 60.0).min(2_592_000.0);
-        let mut sim = Simulation::new(scenario).map_err(|e| e.to_string())?;
         let t0 = Instant::now();
-        sim.run_until_completed(0, n);
-        let wall = t0.elapsed().as_secs_f64();
-        let r = sim.report();
-        let s = &r.services[0];
-        let lambda = rho * c as f64;
-        let out = serde_json::json!({
-            "model": format!("M/M/{c}"),
-            "servers": c,
-            "rho": rho,
-            "seed": seed,
-            "customers": s.completed,
-            "events": sim.events(),
-            "simulated_s": r.simulated_s,
-            "wall_seconds": wall,
-            "customers_per_second": s.completed as f64 / wall,
-            "events_per_second": sim.events() as f64 / wall,
-            "mean_wait_s": s.mean_wait_ms / 1000.0,
-            "p_wait": s.p_wait,
-            "utilisation": s.utilisation,
-            "erlang_c_mean_wait_s": theory::mmc_mean_wait(c, lambda, 1.0),
-            "erlang_c_p_wait": theory::erlang_c(c, lambda),
-        });
-        Ok(format!("{out}\n"))
+        let r = models::bench_mmc(
+            o.need("servers")?,
+            o.need("rho")?,
+            o.need("customers")?,
+            o.get("seed")?.unwrap_or(1),
+            || t0.elapsed().as_secs_f64(),
+        )?;
+        serde_json::to_string(&r)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
+    }
+
+    fn memcheck(args: &[String]) -> Result<String, String> {
+        use super::counting::{LIVE, PEAK};
+        use std::sync::atomic::Ordering;
+        let o = parse(args, &["rate", "minutes"])?;
+        let rate: f64 = o.get("rate")?.unwrap_or(10_000.0);
+        let minutes: u32 = o.get("minutes")?.unwrap_or(60);
+        let mut s = Scenario::from_json(include_str!("../../examples/shop.json"))
+            .map_err(|e| e.to_string())?;
+        // the example shop, without its faults, sized for the load: 10k/s for an hour
+        s.faults.clear();
+        s.clients.truncate(1);
+        s.clients[0].load = faultline::sim::scenario::Load::Open {
+            rate_per_s: rate,
+            phases: vec![],
+        };
+        for svc in &mut s.services {
+            svc.workers = (svc.workers * (rate / 300.0).ceil() as u32).min(10_000);
+        }
+        s.duration_s = minutes as f64 * 60.0;
+        let mut sim = Simulation::new(s).map_err(|e| e.to_string())?;
+        let mut rows = vec![format!(
+            "{:>8} {:>14} {:>14} {:>12} {:>12}",
+            "minute", "requests", "live bytes", "call slots", "events"
+        )];
+        let t0 = Instant::now();
+        for m in (0..=minutes).step_by(5) {
+            sim.step_until(faultline::sim::time::from_secs(m as f64 * 60.0));
+            rows.push(format!(
+                "{:>8} {:>14} {:>14} {:>12} {:>12}",
+                m,
+                sim.global_stats().requests,
+                LIVE.load(Ordering::Relaxed),
+                sim.call_slots(),
+                sim.pending_events()
+            ));
+        }
+        rows.push(format!(
+            "peak live bytes {}; {:.1} s wall",
+            PEAK.load(Ordering::Relaxed),
+            t0.elapsed().as_secs_f64()
+        ));
+        Ok(rows.join("\n") + "\n")
     }
 
     fn srs(args: &[String]) -> Result<String, String> {

@@ -139,8 +139,13 @@ struct Replica {
     incarnation: u32,
     lat_factor: f64,
     add_latency_ms: f64,
-    error_override: Option<f64>,
-    reply_loss: f64,
+    /// Active error bursts (fault index, rate); the latest one applies.
+    error_bursts: Vec<(usize, f64)>,
+    /// Active reply-loss faults (fault index, probability), combined as independent losses.
+    reply_losses: Vec<(usize, f64)>,
+    /// Requests assigned to this replica whose caller has not yet seen an outcome (what a
+    /// least-connections balancer counts: they pile up on a silent replica).
+    outstanding: u32,
     last_change: Time,
     busy_area: f64,
     queue_area: f64,
@@ -213,6 +218,9 @@ pub struct Simulation {
     clients: Vec<ClientRt>,
     partitions: Vec<(Vec<bool>, Vec<bool>, bool)>,
     partition_ids: Vec<usize>,
+    /// Active packet-loss faults (fault index, probability).
+    packet_losses: Vec<(usize, f64)>,
+    /// Their combined probability.
     extra_loss: f64,
     next_corr: u64,
     trace_every: u64,
@@ -301,8 +309,9 @@ impl Simulation {
                     incarnation: 0,
                     lat_factor: 1.0,
                     add_latency_ms: 0.0,
-                    error_override: None,
-                    reply_loss: 0.0,
+                    error_bursts: Vec::new(),
+                    reply_losses: Vec::new(),
+                    outstanding: 0,
                     last_change: 0,
                     busy_area: 0.0,
                     queue_area: 0.0,
@@ -332,6 +341,7 @@ impl Simulation {
             clients,
             partitions: Vec::new(),
             partition_ids: Vec::new(),
+            packet_losses: Vec::new(),
             extra_loss: 0.0,
             next_corr: 1,
             trace_every,
@@ -526,7 +536,7 @@ impl Simulation {
             pending_children: 0,
             sent_at: self.now,
             arrived_at: 0,
-            started_at: 0,
+            started_at: Time::MAX,
             transit_from: 0,
             transit_to: 0,
         };
@@ -612,7 +622,13 @@ impl Simulation {
     }
 
     fn message_lost(&mut self, edge: u32, from: u32, to: u32) -> bool {
-        let loss = self.edges[edge as usize].loss + self.extra_loss;
+        let link = self.edges[edge as usize].loss;
+        // independent losses: 1 - (1 - a)(1 - b)
+        let loss = if self.extra_loss > 0.0 {
+            1.0 - (1.0 - link) * (1.0 - self.extra_loss)
+        } else {
+            link
+        };
         (loss > 0.0 && self.rng.chance(loss))
             || (!self.partitions.is_empty() && self.partitioned(from, to))
     }
@@ -662,10 +678,10 @@ impl Simulation {
             LoadBalancer::Random => start + self.rng.below(n),
             LoadBalancer::LeastConnections => {
                 let mut best = start;
-                let mut best_load = usize::MAX;
+                let mut best_load = u32::MAX;
                 for r in start..start + n {
                     let rep = &self.replicas[r as usize];
-                    let load = rep.busy as usize + rep.queue.len();
+                    let load = rep.outstanding;
                     if load < best_load {
                         best_load = load;
                         best = r;
@@ -699,10 +715,14 @@ impl Simulation {
         let s = self.edges[edge as usize].to_service;
         let r = self.pick_replica(s);
         let now = self.now;
-        {
+        let caller_waits = {
             let call = self.call_mut(c);
             call.arrived_at = now;
             call.replica = r;
+            !call.caller_done
+        };
+        if caller_waits {
+            self.replicas[r as usize].outstanding += 1;
         }
         let st = &mut self.service_stats[s as usize];
         st.arrivals += 1;
@@ -809,7 +829,9 @@ impl Simulation {
         let r = call.replica;
         let s = self.replicas[r as usize].service as usize;
         let err = self.replicas[r as usize]
-            .error_override
+            .error_bursts
+            .last()
+            .map(|b| b.1)
             .unwrap_or(self.services[s].error_rate);
         if self.rng.chance(err) {
             self.finish(c, Outcome::Error);
@@ -929,7 +951,7 @@ impl Simulation {
             let e = &self.edges[edge as usize];
             (e.to_service, e.from_node)
         };
-        let reply_loss = self.replicas[r as usize].reply_loss;
+        let reply_loss = combined_loss(self.replicas[r as usize].reply_losses.iter().map(|l| l.1));
         if (reply_loss > 0.0 && self.rng.chance(reply_loss)) || self.message_lost(edge, from, to) {
             self.call_mut(c).phase = Phase::Idle;
             self.release_if_done(c);
@@ -980,6 +1002,10 @@ impl Simulation {
             call.phase = Phase::Idle;
         }
         let (edge, caller, sent, traced) = (call.edge, call.caller, call.sent_at, call.traced);
+        if call.replica != u32::MAX {
+            let r = call.replica as usize;
+            self.replicas[r].outstanding -= 1;
+        }
         let latency = now - sent;
         let es = &mut self.edge_stats[edge as usize];
         match outcome {
@@ -1000,7 +1026,8 @@ impl Simulation {
                 replica: served.then(|| call.replica - first),
                 start_ms: super::time::to_ms(sent),
                 arrived_ms: served.then(|| super::time::to_ms(call.arrived_at)),
-                started_ms: (call.started_at > 0).then(|| super::time::to_ms(call.started_at)),
+                started_ms: (call.started_at != Time::MAX)
+                    .then(|| super::time::to_ms(call.started_at)),
                 end_ms: super::time::to_ms(now),
                 outcome,
             };
@@ -1075,15 +1102,12 @@ impl Simulation {
             } => {
                 for r in self.replicas_of(&service, replica) {
                     let rep = &mut self.replicas[r as usize];
+                    // factor > 0 (validated), so spikes stack and unstack exactly
                     if on {
                         rep.lat_factor *= factor;
                         rep.add_latency_ms += add_ms;
                     } else {
-                        if factor != 0.0 {
-                            rep.lat_factor /= factor;
-                        } else {
-                            rep.lat_factor = 1.0;
-                        }
+                        rep.lat_factor /= factor;
                         rep.add_latency_ms = (rep.add_latency_ms - add_ms).max(0.0);
                     }
                 }
@@ -1094,7 +1118,11 @@ impl Simulation {
                 error_rate,
             } => {
                 for r in self.replicas_of(&service, replica) {
-                    self.replicas[r as usize].error_override = on.then_some(error_rate);
+                    let bursts = &mut self.replicas[r as usize].error_bursts;
+                    bursts.retain(|b| b.0 != i);
+                    if on {
+                        bursts.push((i, error_rate));
+                    }
                 }
             }
             Fault::ReplyLoss {
@@ -1103,7 +1131,11 @@ impl Simulation {
                 probability,
             } => {
                 for r in self.replicas_of(&service, replica) {
-                    self.replicas[r as usize].reply_loss = if on { probability } else { 0.0 };
+                    let losses = &mut self.replicas[r as usize].reply_losses;
+                    losses.retain(|l| l.0 != i);
+                    if on {
+                        losses.push((i, probability));
+                    }
                 }
             }
             Fault::Crash { service, replica } => {
@@ -1147,11 +1179,11 @@ impl Simulation {
                 }
             }
             Fault::PacketLoss { probability } => {
+                self.packet_losses.retain(|l| l.0 != i);
                 if on {
-                    self.extra_loss += probability;
-                } else {
-                    self.extra_loss = (self.extra_loss - probability).max(0.0);
+                    self.packet_losses.push((i, probability));
                 }
+                self.extra_loss = combined_loss(self.packet_losses.iter().map(|l| l.1));
             }
         }
     }
@@ -1401,6 +1433,11 @@ impl Simulation {
         }
         Ok(())
     }
+}
+
+/// The probability that at least one of several independent losses happens.
+fn combined_loss(ps: impl Iterator<Item = f64>) -> f64 {
+    1.0 - ps.fold(1.0, |keep, p| keep * (1.0 - p))
 }
 
 fn make_edge(

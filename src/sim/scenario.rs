@@ -163,7 +163,8 @@ pub enum LoadBalancer {
 pub struct Overload {
     /// Shape of the growth.
     pub curve: OverloadCurve,
-    /// Strength `k`: linear `1 + k·u`, polynomial `1 + k·u^p`, exponential `e^(k·u)`.
+    /// Strength `k`: linear `1 + k·u`, polynomial `1 + k·u^p`, exponential `e^(k·u)`, where `u`
+    /// counts the starting request itself (so one worker always works at `u = 1`).
     pub factor: f64,
     /// Exponent `p` of the polynomial curve.
     #[serde(default = "two")]
@@ -319,7 +320,7 @@ impl CallSpec {
 pub struct NetworkSpec {
     /// One-way delay in milliseconds.
     pub delay_ms: f64,
-    /// Standard deviation added to the delay (normal, cut at zero), in milliseconds.
+    /// Jitter: each message's delay is |Normal(delay_ms, jitter_ms)|, in milliseconds.
     pub jitter_ms: f64,
     /// Probability that a message is lost (each direction independently).
     pub loss: f64,
@@ -493,6 +494,14 @@ pub mod limits {
     pub const MAX_MS: f64 = 86_400_000.0;
     /// Simulated duration, in seconds (30 days).
     pub const MAX_DURATION_S: f64 = 2_592_000.0;
+    /// Clients in one scenario.
+    pub const MAX_CLIENTS: usize = 64;
+    /// Downstream calls of one service.
+    pub const MAX_CALLS: usize = 16;
+    /// Faults in one scenario.
+    pub const MAX_FAULTS: usize = 256;
+    /// Rate phases of one client.
+    pub const MAX_PHASES: usize = 256;
 }
 
 impl Scenario {
@@ -595,8 +604,18 @@ impl Scenario {
                     ));
                 }
             }
+            let before = e.len();
             s.latency.validate(&format!("{p}.latency"), &mut e);
-            check_ms(&format!("{p}.latency"), s.latency.mean_ms(), &mut e);
+            if e.len() == before {
+                check_mean(&format!("{p}.latency"), s.latency.mean_ms(), &mut e);
+            }
+            if s.calls.len() > limits::MAX_CALLS {
+                e.push(format!(
+                    "{p}.calls: at most {} calls per service, got {}",
+                    limits::MAX_CALLS,
+                    s.calls.len()
+                ));
+            }
             probability(&format!("{p}.error_rate"), s.error_rate, &mut e);
             if let Some(o) = &s.overload {
                 if !(o.factor.is_finite() && (0.0..=50.0).contains(&o.factor)) {
@@ -636,6 +655,18 @@ impl Scenario {
         if self.clients.is_empty() {
             e.push("clients: at least one client is needed".into());
         }
+        if self.clients.len() > MAX_CLIENTS {
+            e.push(format!(
+                "clients: at most {MAX_CLIENTS} clients, got {}",
+                self.clients.len()
+            ));
+        }
+        if self.faults.len() > MAX_FAULTS {
+            e.push(format!(
+                "faults: at most {MAX_FAULTS} faults, got {}",
+                self.faults.len()
+            ));
+        }
         for (i, c) in self.clients.iter().enumerate() {
             let p = format!("clients[{i}]");
             check_name(&format!("{p}.name"), &c.name, &mut e);
@@ -652,6 +683,12 @@ impl Scenario {
             match &c.load {
                 Load::Open { rate_per_s, phases } => {
                     check_rate(&format!("{p}.load.rate_per_s"), *rate_per_s, &mut e);
+                    if phases.len() > MAX_PHASES {
+                        e.push(format!(
+                            "{p}.load.phases: at most {MAX_PHASES} phases, got {}",
+                            phases.len()
+                        ));
+                    }
                     let mut last = 0.0;
                     for (k, ph) in phases.iter().enumerate() {
                         let q = format!("{p}.load.phases[{k}]");
@@ -671,8 +708,11 @@ impl Scenario {
                             "{p}.load.users: must be between 1 and {MAX_USERS}, got {users}"
                         ));
                     }
+                    let before = e.len();
                     think.validate(&format!("{p}.load.think"), &mut e);
-                    check_ms(&format!("{p}.load.think"), think.mean_ms(), &mut e);
+                    if e.len() == before {
+                        check_mean(&format!("{p}.load.think"), think.mean_ms(), &mut e);
+                    }
                 }
             }
         }
@@ -718,9 +758,9 @@ impl Scenario {
                     add_ms,
                 } => {
                     svc(service, *replica, &mut e);
-                    if !(factor.is_finite() && (0.0..=1000.0).contains(factor)) {
+                    if !(factor.is_finite() && *factor > 0.0 && *factor <= 1000.0) {
                         e.push(format!(
-                            "{p}.fault.factor: must be between 0 and 1000, got {factor}"
+                            "{p}.fault.factor: must be above 0 and at most 1000, got {factor}"
                         ));
                     }
                     check_ms(&format!("{p}.fault.add_ms"), *add_ms, &mut e);
@@ -733,8 +773,14 @@ impl Scenario {
                     svc(service, *replica, &mut e);
                     probability(&format!("{p}.fault.error_rate"), *error_rate, &mut e);
                 }
-                Fault::Crash { service, replica } | Fault::Restart { service, replica } => {
-                    svc(service, *replica, &mut e)
+                Fault::Crash { service, replica } => svc(service, *replica, &mut e),
+                Fault::Restart { service, replica } => {
+                    svc(service, *replica, &mut e);
+                    if f.duration_s.is_some() {
+                        e.push(format!(
+                            "{p}.duration_s: a restart is instant and takes no duration (use a crash with a duration for downtime)"
+                        ));
+                    }
                 }
                 Fault::ReplyLoss {
                     service,
@@ -845,6 +891,15 @@ fn check_ms(path: &str, v: f64, e: &mut Vec<String>) {
     if !(v.is_finite() && (0.0..=limits::MAX_MS).contains(&v)) {
         e.push(format!(
             "{path}: must be between 0 and {} ms, got {v}",
+            limits::MAX_MS
+        ));
+    }
+}
+
+fn check_mean(path: &str, mean: f64, e: &mut Vec<String>) {
+    if !(mean.is_finite() && mean <= limits::MAX_MS) {
+        e.push(format!(
+            "{path}: its mean latency would be {mean} ms, above the {} ms limit",
             limits::MAX_MS
         ));
     }
