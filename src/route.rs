@@ -13,6 +13,8 @@ pub enum Route {
     Learn,
     /// Spaced-repetition flashcards.
     Flashcards,
+    /// The engine benchmark (not in the navigation): M/M/c through the engine, timed in the page.
+    Bench,
     /// A fragment that names no page; holds the page part that was asked for.
     NotFound(String),
 }
@@ -23,6 +25,7 @@ impl Route {
 
     /// Reads a route from a URL fragment such as `#/learn` or `#/lab?p=…`.
     /// An empty fragment is the Lab, the landing page.
+    /// The query part (`?a=1&b=2`) is read by [`query_param`].
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#');
         let path = path.split(['?', '&']).next().unwrap_or("");
@@ -31,6 +34,7 @@ impl Route {
             "" | "lab" => Route::Lab,
             "learn" => Route::Learn,
             "cards" | "flashcards" => Route::Flashcards,
+            "bench" => Route::Bench,
             other => Route::NotFound(other.to_string()),
         }
     }
@@ -46,6 +50,7 @@ impl Route {
             Route::Lab => "lab",
             Route::Learn => "learn",
             Route::Flashcards => "cards",
+            Route::Bench => "bench",
             Route::NotFound(p) => p,
         }
     }
@@ -56,9 +61,19 @@ impl Route {
             Route::Lab => "Lab",
             Route::Learn => "Learn",
             Route::Flashcards => "Flashcards",
+            Route::Bench => "Benchmark",
             Route::NotFound(_) => "Page not found",
         }
     }
+}
+
+/// The value of `name` in the query part of a fragment such as `#/bench?servers=50&rho=0.9`.
+pub fn query_param(hash: &str, name: &str) -> Option<String> {
+    let query = hash.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| v.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -84,6 +99,17 @@ mod tests {
         assert_eq!(Route::from_hash("#/learn/"), Route::Learn);
         assert_eq!(Route::from_hash("#/lab?s=abc"), Route::Lab);
         assert_eq!(Route::from_hash("#/flashcards"), Route::Flashcards);
+    }
+
+    #[test]
+    fn query_parameters_are_read_from_the_fragment() {
+        let h = "#/bench?servers=50&rho=0.9&run";
+        assert_eq!(Route::from_hash(h), Route::Bench);
+        assert_eq!(query_param(h, "servers").as_deref(), Some("50"));
+        assert_eq!(query_param(h, "rho").as_deref(), Some("0.9"));
+        assert_eq!(query_param(h, "run").as_deref(), Some(""));
+        assert_eq!(query_param(h, "seed"), None);
+        assert_eq!(query_param("#/bench", "servers"), None);
     }
 
     #[test]

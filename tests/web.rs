@@ -87,3 +87,69 @@ fn the_engine_runs_bit_identically_in_the_browser() {
     sim.run();
     assert_eq!(sim.report().fingerprint(), SHOP_DIGEST);
 }
+
+/// Mounts the Flashcards page alone into a fresh container, with empty localStorage.
+fn mount_flashcards() -> web_sys::HtmlElement {
+    if let Ok(Some(storage)) = window().local_storage() {
+        storage.clear().expect("clear localStorage");
+    }
+    let container = document()
+        .create_element("div")
+        .expect("create container")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("div is an HtmlElement");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append container");
+    let handle = leptos::mount::mount_to(container.clone(), faultline::ui::FlashcardsPage);
+    std::mem::forget(handle);
+    container
+}
+
+fn text_of(root: &web_sys::HtmlElement, selector: &str) -> String {
+    query(root, selector).text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn flashcards_show_answer_then_good_moves_a_card_from_new_to_learning() {
+    let root = mount_flashcards();
+    TimeoutFuture::new(0).await;
+    assert_eq!(text_of(&root, "h1"), "Flashcards");
+    assert_eq!(text_of(&root, "[data-testid=count-new]"), "20");
+    assert_eq!(text_of(&root, "[data-testid=count-learning]"), "0");
+    assert_eq!(text_of(&root, "[data-testid=count-due]"), "0");
+    assert!(root
+        .query_selector("[data-testid=card-back]")
+        .unwrap()
+        .is_none());
+    let first = text_of(&root, "[data-testid=card-front]");
+
+    query(&root, "[data-testid=show-answer]").click();
+    TimeoutFuture::new(0).await;
+    assert!(!text_of(&root, "[data-testid=card-back]").is_empty());
+    assert!(text_of(&root, "[data-testid=grade-1]").contains("1m"));
+    assert!(text_of(&root, "[data-testid=grade-3]").contains("10m"));
+
+    query(&root, "[data-testid=grade-3]").click();
+    TimeoutFuture::new(0).await;
+    assert_eq!(text_of(&root, "[data-testid=count-new]"), "19");
+    assert_eq!(text_of(&root, "[data-testid=count-learning]"), "1");
+    assert_ne!(text_of(&root, "[data-testid=card-front]"), first);
+    // saved before the next card showed
+    let saved = window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("faultline.srs.v1")
+        .unwrap()
+        .expect("progress saved");
+    assert!(saved.contains("\"rating\":3"), "{saved}");
+
+    query(&root, "[data-testid=undo]").click();
+    TimeoutFuture::new(0).await;
+    assert_eq!(text_of(&root, "[data-testid=count-new]"), "20");
+    assert_eq!(text_of(&root, "[data-testid=card-front]"), first);
+    root.remove();
+}

@@ -1,6 +1,7 @@
 use crate::route::Route;
+use crate::ui::flashcards::FlashcardsPage;
 use crate::ui::hooks::use_hash_route;
-use crate::ui::pages::{FlashcardsPage, LabPage, LearnPage, NotFoundPage};
+use crate::ui::pages::{LabPage, LearnPage, NotFoundPage};
 use leptos::prelude::*;
 
 /// The app shell: header with the product name and navigation, the current page, and a footer.
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
                 Route::Lab => view! { <LabPage /> }.into_any(),
                 Route::Learn => view! { <LearnPage /> }.into_any(),
                 Route::Flashcards => view! { <FlashcardsPage /> }.into_any(),
+                Route::Bench => view! { <crate::ui::BenchPage /> }.into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path=path /> }.into_any(),
             }}
         </main>

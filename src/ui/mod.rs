@@ -1,11 +1,15 @@
 //! The browser UI: thin Leptos components over the pure cores.
 
 mod app;
+mod bench;
+mod flashcards;
 pub mod hooks;
 mod pages;
 
 pub use app::App;
-pub use pages::{FlashcardsPage, LabPage, LearnPage, NotFoundPage};
+pub use bench::BenchPage;
+pub use flashcards::FlashcardsPage;
+pub use pages::{LabPage, LearnPage, NotFoundPage};
 
 use leptos::prelude::*;
 

@@ -36,21 +36,6 @@ pub fn LearnPage() -> impl IntoView {
     }
 }
 
-/// Spaced-repetition flashcards.
-#[component]
-pub fn FlashcardsPage() -> impl IntoView {
-    view! {
-        <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">"Flashcards"</h1>
-            <p class="lead">"Keep what you learned, with reviews spaced the way memory fades."</p>
-            <p>
-                "This page will hold the deck and the reviewer: cards for every chapter, scheduled with FSRS so each review "
-                "comes just before you would forget, graded Again, Hard, Good or Easy from the keyboard, with your progress kept in this browser."
-            </p>
-        </section>
-    }
-}
-
 /// Shown when the URL fragment names no page.
 #[component]
 pub fn NotFoundPage(path: String) -> impl IntoView {
