@@ -621,8 +621,12 @@ impl Simulation {
         })
     }
 
+    #[inline]
     fn message_lost(&mut self, edge: u32, from: u32, to: u32) -> bool {
         let link = self.edges[edge as usize].loss;
+        if link == 0.0 && self.extra_loss == 0.0 && self.partitions.is_empty() {
+            return false;
+        }
         // independent losses: 1 - (1 - a)(1 - b)
         let loss = if self.extra_loss > 0.0 {
             1.0 - (1.0 - link) * (1.0 - self.extra_loss)

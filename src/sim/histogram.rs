@@ -20,9 +20,10 @@ const fn buckets(sub_bits: u32) -> usize {
 pub struct Histogram<const B: u32 = 6> {
     counts: Box<[u64]>,
     count: u64,
-    sum: f64,
+    sum: u64,
     min: u64,
     max: u64,
+    bottom: usize,
     top: usize,
 }
 
@@ -69,23 +70,23 @@ impl<const B: u32> Histogram<B> {
         Histogram {
             counts: vec![0; buckets(B)].into_boxed_slice(),
             count: 0,
-            sum: 0.0,
+            sum: 0,
             min: u64::MAX,
             max: 0,
+            bottom: usize::MAX,
             top: 0,
         }
     }
 
     /// Records one value, in microseconds.
-    #[inline]
+    #[inline(always)]
     pub fn record_us(&mut self, us: u64) {
         let i = index_of(us, B);
         self.counts[i] += 1;
-        if i > self.top {
-            self.top = i;
-        }
+        self.top = self.top.max(i);
+        self.bottom = self.bottom.min(i);
         self.count += 1;
-        self.sum += us as f64;
+        self.sum = self.sum.saturating_add(us);
         self.min = self.min.min(us);
         self.max = self.max.max(us);
     }
@@ -106,7 +107,7 @@ impl<const B: u32> Histogram<B> {
         if self.count == 0 {
             0.0
         } else {
-            self.sum / self.count as f64
+            self.sum as f64 / self.count as f64
         }
     }
 
@@ -126,7 +127,8 @@ impl<const B: u32> Histogram<B> {
         let (lo, hi) = (self.min as f64, self.max as f64);
         let mut k = 0;
         let mut seen = 0;
-        let mut buckets = self.counts[..=self.top].iter().enumerate();
+        let from = self.bottom.min(self.top);
+        let mut buckets = self.counts[from..=self.top].iter().enumerate();
         while k < qs.len() {
             let q = qs[k];
             if q <= 0.0 {
@@ -150,7 +152,7 @@ impl<const B: u32> Histogram<B> {
             for (i, c) in buckets.by_ref() {
                 seen += c;
                 if seen >= rank {
-                    found = value_of(i, B).clamp(lo, hi);
+                    found = value_of(from + i, B).clamp(lo, hi);
                     break;
                 }
             }
@@ -162,13 +164,14 @@ impl<const B: u32> Histogram<B> {
     /// Empties the histogram, keeping its memory.
     pub fn clear(&mut self) {
         if self.count > 0 {
-            // only the buckets up to the highest one used can be non-zero
-            self.counts[..=self.top].fill(0);
+            // only the buckets between the lowest and highest used can be non-zero
+            self.counts[self.bottom..=self.top].fill(0);
         }
         self.count = 0;
-        self.sum = 0.0;
+        self.sum = 0;
         self.min = u64::MAX;
         self.max = 0;
+        self.bottom = usize::MAX;
         self.top = 0;
     }
 
@@ -177,15 +180,14 @@ impl<const B: u32> Histogram<B> {
         if other.count == 0 {
             return;
         }
-        for (a, b) in self.counts[..=other.top]
-            .iter_mut()
-            .zip(&other.counts[..=other.top])
-        {
+        let (lo, hi) = (other.bottom, other.top);
+        for (a, b) in self.counts[lo..=hi].iter_mut().zip(&other.counts[lo..=hi]) {
             *a += b;
         }
-        self.top = self.top.max(other.top);
+        self.top = self.top.max(hi);
+        self.bottom = self.bottom.min(lo);
         self.count += other.count;
-        self.sum += other.sum;
+        self.sum = self.sum.saturating_add(other.sum);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
     }
