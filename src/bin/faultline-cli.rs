@@ -59,6 +59,12 @@ mod cli {
   faultline-cli memcheck [--rate R] [--minutes M]
       simulate M minutes (default 60) at R user requests/s (default 10000) and print the live
       heap bytes every 5 simulated minutes: memory must stay flat
+  faultline-cli breaker INPUT.json
+      replay calls against one circuit breaker (Resilience4j names); one JSON line per event
+  faultline-cli jitter --clients N --strategy none|exponential|full|equal|decorrelated --trials T --seed S
+      Brooker's contention model: calls and completion time, mean and standard deviation
+  faultline-cli jitter-sweep [--trials T] [--seed S]
+      time the full sweep (clients 10..190 by 10, five strategies) and print the table
   faultline-cli srs INPUT.json
       replay reviews of one new card through the FSRS-6 scheduler; one JSON line per review
   faultline-cli help";
@@ -121,6 +127,9 @@ mod cli {
             "bench-mmc" => bench_mmc(rest),
             "srs" => srs(rest),
             "memcheck" => memcheck(rest),
+            "breaker" => breaker(rest),
+            "jitter" => faultline::sim::patterns::jitter_model::jitter_cli(rest).map(|s| s + "\n"),
+            "jitter-sweep" => jitter_sweep(rest),
             other => Err(format!("unknown command “{other}”\n{USAGE}")),
         }
     }
@@ -201,6 +210,47 @@ mod cli {
             t0.elapsed().as_secs_f64()
         ));
         Ok(rows.join("\n") + "\n")
+    }
+
+    fn breaker(args: &[String]) -> Result<String, String> {
+        let [path] = args else {
+            return Err(format!("breaker needs exactly one INPUT.json\n{USAGE}"));
+        };
+        let lines = faultline::sim::patterns::circuit_breaker::replay_json(&read(path)?)
+            .map_err(|e| format!("{path}: {e}"))?;
+        Ok(lines.iter().map(|l| format!("{l}\n")).collect())
+    }
+
+    fn jitter_sweep(args: &[String]) -> Result<String, String> {
+        use faultline::sim::patterns::jitter_model::JitterSweep;
+        let o = parse(args, &["trials", "seed"])?;
+        let trials: u32 = o.get("trials")?.unwrap_or(100);
+        let seed: u64 = o.get("seed")?.unwrap_or(1);
+        if trials == 0 || trials > 10_000 {
+            return Err(format!(
+                "--trials must be between 1 and 10000, got {trials}"
+            ));
+        }
+        let clients: Vec<u32> = (1..=19).map(|k| k * 10).collect();
+        let strategies = faultline::sim::patterns::jitter_model::JitterStrategy::ALL.to_vec();
+        let t0 = Instant::now();
+        let mut sweep = JitterSweep::new(clients, strategies, trials, seed);
+        while !sweep.step(50) {}
+        let wall = t0.elapsed().as_secs_f64();
+        let mut out = format!(
+            "full sweep: 19 client counts x 5 strategies x {trials} trials in {wall:.3} s\n"
+        );
+        out.push_str("clients strategy      calls_mean  time_mean_ms\n");
+        for c in sweep.results() {
+            out.push_str(&format!(
+                "{:>7} {:<13} {:>10.1} {:>13.1}\n",
+                c.clients,
+                c.strategy.name(),
+                c.summary.calls_mean,
+                c.summary.time_mean_ms
+            ));
+        }
+        Ok(out)
     }
 
     fn srs(args: &[String]) -> Result<String, String> {

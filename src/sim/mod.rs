@@ -7,6 +7,7 @@ pub mod engine;
 pub mod histogram;
 pub mod metrics;
 pub mod models;
+pub mod patterns;
 pub mod queue;
 pub mod report;
 pub mod rng;

@@ -1,0 +1,678 @@
+//! Marc Brooker's jitter experiment ("Exponential Backoff And Jitter", AWS Architecture Blog,
+//! 2015), rebuilt as a small deterministic discrete-event simulation.
+//!
+//! N clients each need one successful optimistic-concurrency write to the same row. An attempt
+//! is four one-way messages, each delayed by `|Normal(10 ms, 2 ms)|`: read request, read reply,
+//! conditional write, write reply. The server is instant and unlimited; it reads the row's
+//! version when the read request arrives, and the conditional write succeeds iff the version is
+//! still the one that attempt read (the version then increments). A client whose write failed
+//! sleeps for its backoff (base 5 ms, cap 2 s; the first retry uses attempt 1) and sends its next
+//! read. All clients start at t = 0. A trial reports the writes that reached the server
+//! ("calls") and the time the last client received its successful write reply.
+//!
+//! Only the arrival of a conditional write needs to be an event: the read reply and the write
+//! leave with no decision in between, and so do the write reply, the sleep and the next read;
+//! and whether the version changed since a read is a comparison of the read's arrival time with
+//! the last successful write. So each attempt is one heap event (with all four network delays
+//! still drawn, by a ziggurat sampler), which is what makes the full sweep fast enough for the
+//! page.
+//!
+//! Each trial has its own [`SimRng`], seeded from the run's seed and the trial's index, so
+//! [`run_trials`] and [`JitterSweep`] give bit-identical numbers for the same cell, natively
+//! and in wasm.
+
+use crate::sim::patterns::backoff::{Backoff, BackoffStrategy};
+use crate::sim::rng::SimRng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Backoff base of the experiment, in milliseconds.
+pub const BASE_MS: f64 = 5.0;
+/// Backoff cap of the experiment, in milliseconds.
+pub const CAP_MS: f64 = 2000.0;
+/// Mean one-way network delay, in milliseconds.
+pub const NET_MEAN_MS: f64 = 10.0;
+/// Standard deviation of the one-way network delay, in milliseconds.
+pub const NET_SD_MS: f64 = 2.0;
+/// Most clients accepted by [`run_jitter_json`] and [`run_trials`].
+pub const MAX_CLIENTS: u32 = 5_000;
+/// Most trials accepted by [`run_jitter_json`].
+pub const MAX_TRIALS: u32 = 100_000;
+
+/// The five strategies of the experiment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JitterStrategy {
+    /// Retry at once.
+    None,
+    /// Capped exponential, no jitter.
+    Exponential,
+    /// Full jitter.
+    Full,
+    /// Equal jitter.
+    Equal,
+    /// Decorrelated jitter.
+    Decorrelated,
+}
+
+impl JitterStrategy {
+    /// All five, in the order of the blog's figures.
+    pub const ALL: [JitterStrategy; 5] = [
+        JitterStrategy::None,
+        JitterStrategy::Exponential,
+        JitterStrategy::Full,
+        JitterStrategy::Equal,
+        JitterStrategy::Decorrelated,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            JitterStrategy::None => "none",
+            JitterStrategy::Exponential => "exponential",
+            JitterStrategy::Full => "full",
+            JitterStrategy::Equal => "equal",
+            JitterStrategy::Decorrelated => "decorrelated",
+        }
+    }
+
+    /// Parses a name; the error lists the allowed ones.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        JitterStrategy::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| {
+                format!(
+                    "unknown strategy {name:?}; expected one of: none, exponential, full, equal, decorrelated"
+                )
+            })
+    }
+
+    /// The backoff with the experiment's base (5 ms) and cap (2 s).
+    pub fn backoff(self) -> BackoffStrategy {
+        let (base_ms, cap_ms) = (BASE_MS, CAP_MS);
+        match self {
+            JitterStrategy::None => BackoffStrategy::None,
+            JitterStrategy::Exponential => BackoffStrategy::Exponential { base_ms, cap_ms },
+            JitterStrategy::Full => BackoffStrategy::FullJitter { base_ms, cap_ms },
+            JitterStrategy::Equal => BackoffStrategy::EqualJitter { base_ms, cap_ms },
+            JitterStrategy::Decorrelated => BackoffStrategy::DecorrelatedJitter { base_ms, cap_ms },
+        }
+    }
+}
+
+impl fmt::Display for JitterStrategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One trial's result.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrialResult {
+    /// Conditional writes that reached the server (successful or not).
+    pub calls: u64,
+    /// When the last client received its successful write reply, in milliseconds.
+    pub completion_ms: f64,
+}
+
+/// Means and sample standard deviations over trials.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Mean calls per trial.
+    pub calls_mean: f64,
+    /// Sample standard deviation of the calls (0 for a single trial).
+    pub calls_sd: f64,
+    /// Mean completion time, in milliseconds.
+    pub time_mean_ms: f64,
+    /// Sample standard deviation of the completion time (0 for a single trial).
+    pub time_sd_ms: f64,
+}
+
+/// Welford's running mean and variance.
+#[derive(Clone, Copy, Debug, Default)]
+struct Running {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Running {
+    fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn sd(&self) -> f64 {
+        if self.n < 2 {
+            0.0
+        } else {
+            libm::sqrt(self.m2 / (self.n - 1) as f64)
+        }
+    }
+}
+
+/// Running summary of a cell's trials.
+#[derive(Clone, Copy, Debug, Default)]
+struct Accumulator {
+    calls: Running,
+    time: Running,
+}
+
+impl Accumulator {
+    fn push(&mut self, r: TrialResult) {
+        self.calls.push(r.calls as f64);
+        self.time.push(r.completion_ms);
+    }
+
+    fn summary(&self) -> Summary {
+        Summary {
+            calls_mean: self.calls.mean,
+            calls_sd: self.calls.sd(),
+            time_mean_ms: self.time.mean,
+            time_sd_ms: self.time.sd(),
+        }
+    }
+}
+
+/// SplitMix64's finaliser: a bijective scramble of 64 bits.
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator of trial number `trial` of a run seeded with `seed`.
+fn trial_rng(seed: u64, trial: u32) -> SimRng {
+    SimRng::new(seed ^ mix64((trial as u64).wrapping_add(0x9E37_79B9_7F4A_7C15)))
+}
+
+/// Right edge of the base layer of the normal ziggurat (256 layers, Marsaglia & Tsang 2000).
+const ZIG_R: f64 = 3.654_152_885_361_009;
+/// Area of each layer under `f(x) = e^(−x²/2)`.
+const ZIG_V: f64 = 0.004_928_673_233_99;
+
+/// Ziggurat layer edges `x[0..=256]` (`x[0] = V/f(R)`, `x[1] = R`, …, `x[256] = 0`) and
+/// `f[i] = e^(−x[i]²/2)`.
+struct NormalTables {
+    x: [f64; 257],
+    f: [f64; 257],
+}
+
+/// The tables, computed once with libm so they are identical on every platform.
+fn normal_tables() -> &'static NormalTables {
+    static TABLES: std::sync::OnceLock<NormalTables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let pdf = |x: f64| libm::exp(-0.5 * x * x);
+        let mut x = [0.0; 257];
+        x[0] = ZIG_V / pdf(ZIG_R);
+        x[1] = ZIG_R;
+        for i in 1..256 {
+            let y = ZIG_V / x[i] + pdf(x[i]);
+            // Rounding can push the last layers to y ≥ 1, that is x = 0.
+            x[i + 1] = if y < 1.0 {
+                libm::sqrt(-2.0 * libm::log(y))
+            } else {
+                0.0
+            };
+        }
+        x[256] = 0.0;
+        let mut f = [0.0; 257];
+        for i in 0..257 {
+            f[i] = pdf(x[i]);
+        }
+        NormalTables { x, f }
+    })
+}
+
+/// A standard normal variate by the ziggurat method (Marsaglia & Tsang, "The Ziggurat Method
+/// for Generating Random Variables", 2000; the layout of `rand_distr`): one 64-bit draw and a
+/// table lookup in about 99 % of the calls, exact rejection sampling otherwise, libm only in
+/// the rare wedge and tail cases. The network model draws four of these per attempt, so this is
+/// what keeps the full sweep fast; it consumes the generator differently from
+/// [`SimRng::normal`] (Box–Muller) but has the same distribution.
+#[inline]
+pub fn ziggurat_normal(rng: &mut SimRng) -> f64 {
+    normal_with(normal_tables(), rng)
+}
+
+#[inline(always)]
+fn normal_with(z: &NormalTables, rng: &mut SimRng) -> f64 {
+    loop {
+        let bits = rng.next_u64();
+        let i = (bits & 0xff) as usize;
+        // The top 53 bits give u in [−1, 1), independent of the layer index in the low 8 bits.
+        let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
+        let x = u * z.x[i];
+        if x.abs() < z.x[i + 1] {
+            return x;
+        }
+        if i == 0 {
+            return normal_tail(u, rng);
+        }
+        if z.f[i] + rng.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-0.5 * x * x) {
+            return x;
+        }
+    }
+}
+
+/// The tail beyond R (Marsaglia's method), on the side given by the sign of `u`.
+#[cold]
+fn normal_tail(u: f64, rng: &mut SimRng) -> f64 {
+    loop {
+        let tx = -libm::log(rng.uniform_open0()) / ZIG_R;
+        let ty = -libm::log(rng.uniform_open0());
+        if 2.0 * ty >= tx * tx {
+            return if u < 0.0 { -(ZIG_R + tx) } else { ZIG_R + tx };
+        }
+    }
+}
+
+/// One one-way network delay: `|Normal(10 ms, 2 ms)|` (taking the absolute value is exact in
+/// IEEE arithmetic, so std's `abs` is as portable as libm's `fabs`).
+#[inline(always)]
+fn net_delay(z: &NormalTables, rng: &mut SimRng) -> f64 {
+    (NET_MEAN_MS + NET_SD_MS * normal_with(z, rng)).abs()
+}
+
+/// A pending conditional write: the arrival time as the bits of a non-negative f64 (which
+/// order like the values) and the client.
+#[derive(Clone, Copy, Debug, Default)]
+struct WriteEvent {
+    time: u64,
+    client: u32,
+}
+
+/// A binary min-heap of pending conditional writes. Besides push and pop it offers the one
+/// operation the model runs per call: replace the earliest event. Ties (vanishingly rare with
+/// continuous delays) resolve by the heap's deterministic layout. Hand-written on a slice
+/// because std's `BinaryHeap::peek_mut` measured markedly slower here at the size-optimised
+/// `opt-level = "z"` of the release (and wasm) build.
+#[derive(Default)]
+struct EventHeap {
+    items: Vec<WriteEvent>,
+}
+
+impl EventHeap {
+    fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    /// The earliest event: (time, client).
+    #[inline(always)]
+    fn peek(&self) -> Option<(f64, u32)> {
+        self.items
+            .first()
+            .map(|e| (f64::from_bits(e.time), e.client))
+    }
+
+    fn push(&mut self, time: f64, client: u32) {
+        self.items.push(WriteEvent::default());
+        let pos = self.items.len() - 1;
+        sift_up(
+            &mut self.items[..],
+            pos,
+            WriteEvent {
+                time: time.to_bits(),
+                client,
+            },
+        );
+    }
+
+    /// Removes the earliest event.
+    fn pop(&mut self) {
+        if let Some(last) = self.items.pop() {
+            if !self.items.is_empty() {
+                replace_top(&mut self.items[..], last);
+            }
+        }
+    }
+
+    /// Replaces the earliest event by `(time, client)` (the heap is not empty).
+    #[inline(always)]
+    fn replace_top(&mut self, time: f64, client: u32) {
+        replace_top(
+            &mut self.items[..],
+            WriteEvent {
+                time: time.to_bits(),
+                client,
+            },
+        );
+    }
+}
+
+#[inline(always)]
+fn sift_up(items: &mut [WriteEvent], mut pos: usize, ev: WriteEvent) {
+    while pos > 0 {
+        let parent = (pos - 1) / 2;
+        if ev.time >= items[parent].time {
+            break;
+        }
+        items[pos] = items[parent];
+        pos = parent;
+    }
+    items[pos] = ev;
+}
+
+#[inline(always)]
+fn replace_top(items: &mut [WriteEvent], ev: WriteEvent) {
+    let n = items.len();
+    let mut pos = 0;
+    loop {
+        let left = 2 * pos + 1;
+        if left >= n {
+            break;
+        }
+        let right = left + 1;
+        let child = if right < n && items[right].time < items[left].time {
+            right
+        } else {
+            left
+        };
+        if items[child].time >= ev.time {
+            break;
+        }
+        items[pos] = items[child];
+        pos = child;
+    }
+    items[pos] = ev;
+}
+
+/// The simulator's reusable buffers (so a sweep allocates once).
+struct OccSim {
+    /// Each client's pending conditional write, earliest first.
+    heap: EventHeap,
+    /// When each client's current read request reached the server.
+    read_at: Vec<f64>,
+    /// Failed attempts so far, per client.
+    attempt: Vec<u32>,
+    /// Backoff state, per client.
+    backoff: Vec<Backoff>,
+}
+
+impl OccSim {
+    fn new() -> Self {
+        OccSim {
+            heap: EventHeap::default(),
+            read_at: Vec::new(),
+            attempt: Vec::new(),
+            backoff: Vec::new(),
+        }
+    }
+
+    /// One trial. Each client has exactly one pending event, the arrival of its conditional
+    /// write; the read it depends on is the time stored in `read_at`. The row's version at the
+    /// write equals the one read iff no write succeeded after the read arrived, that is iff the
+    /// last success is earlier than the read (events are processed in time order, so every
+    /// success before the write has been seen).
+    fn run(&mut self, clients: u32, strategy: JitterStrategy, rng: &mut SimRng) -> TrialResult {
+        let z = normal_tables();
+        let n = clients as usize;
+        self.heap.clear();
+        self.read_at.clear();
+        self.read_at.resize(n, 0.0);
+        self.attempt.clear();
+        self.attempt.resize(n, 0);
+        self.backoff.clear();
+        self.backoff.resize(n, Backoff::new(strategy.backoff()));
+        for client in 0..clients {
+            // Read request, then read reply and conditional write.
+            let read = net_delay(z, rng);
+            self.read_at[client as usize] = read;
+            let write = read + net_delay(z, rng) + net_delay(z, rng);
+            self.heap.push(write, client);
+        }
+        let mut last_success = f64::NEG_INFINITY;
+        let mut calls: u64 = 0;
+        let mut completion: f64 = 0.0;
+        while let Some((t, client)) = self.heap.peek() {
+            let c = client as usize;
+            calls += 1;
+            if self.read_at[c] > last_success {
+                // The version is still the one read: the write succeeds; the reply travels back.
+                last_success = t;
+                let reply = t + net_delay(z, rng);
+                if reply > completion {
+                    completion = reply;
+                }
+                self.heap.pop();
+            } else {
+                // Failure reply, backoff sleep, next read request, its reply, the next write.
+                let reply = net_delay(z, rng);
+                self.attempt[c] += 1;
+                let sleep = self.backoff[c].next_delay_ms(self.attempt[c], rng);
+                let read = t + reply + sleep + net_delay(z, rng);
+                self.read_at[c] = read;
+                let write = read + net_delay(z, rng) + net_delay(z, rng);
+                self.heap.replace_top(write, client);
+            }
+        }
+        TrialResult {
+            calls,
+            completion_ms: completion,
+        }
+    }
+}
+
+/// One trial with `clients` clients (0 gives an empty trial) under `strategy`, seeded by `seed`.
+pub fn run_trial(clients: u32, strategy: JitterStrategy, seed: u64) -> TrialResult {
+    OccSim::new().run(clients, strategy, &mut SimRng::new(seed))
+}
+
+/// `trials` trials (trial `i` seeded from `seed` and `i`), summarised.
+pub fn run_trials(clients: u32, strategy: JitterStrategy, trials: u32, seed: u64) -> Summary {
+    let mut sim = OccSim::new();
+    let mut acc = Accumulator::default();
+    for i in 0..trials {
+        acc.push(sim.run(clients, strategy, &mut trial_rng(seed, i)));
+    }
+    acc.summary()
+}
+
+/// One cell of a [`JitterSweep`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepCell {
+    /// Number of clients.
+    pub clients: u32,
+    /// Backoff strategy.
+    pub strategy: JitterStrategy,
+    /// Trials run so far for this cell.
+    pub trials_done: u32,
+    /// Their summary.
+    pub summary: Summary,
+}
+
+/// The whole experiment (every client count × every strategy × `trials` trials), run a few
+/// trials at a time so a page can spread it over animation frames. Cell `(clients, strategy)`
+/// ends with exactly the numbers of `run_trials(clients, strategy, trials, seed)`.
+pub struct JitterSweep {
+    clients: Vec<u32>,
+    strategies: Vec<JitterStrategy>,
+    trials: u32,
+    seed: u64,
+    /// Next cell (clients-major), next trial within it.
+    cell: usize,
+    trial: u32,
+    acc: Vec<Accumulator>,
+    sim: OccSim,
+}
+
+impl JitterSweep {
+    /// A sweep over these client counts (each clamped to `1..=MAX_CLIENTS`) and strategies.
+    pub fn new(clients: Vec<u32>, strategies: Vec<JitterStrategy>, trials: u32, seed: u64) -> Self {
+        let clients: Vec<u32> = clients
+            .into_iter()
+            .map(|c| c.clamp(1, MAX_CLIENTS))
+            .collect();
+        let cells = clients.len() * strategies.len();
+        JitterSweep {
+            clients,
+            strategies,
+            trials,
+            seed,
+            cell: 0,
+            trial: 0,
+            acc: vec![Accumulator::default(); cells],
+            sim: OccSim::new(),
+        }
+    }
+
+    /// Brooker's figure: 10, 20 … 190 clients, all five strategies, 100 trials each.
+    pub fn brooker(seed: u64) -> Self {
+        JitterSweep::new(
+            (1..=19).map(|k| k * 10).collect(),
+            JitterStrategy::ALL.to_vec(),
+            100,
+            seed,
+        )
+    }
+
+    fn cells(&self) -> usize {
+        self.acc.len()
+    }
+
+    /// Whether every trial has run.
+    pub fn is_done(&self) -> bool {
+        self.trials == 0 || self.cell >= self.cells()
+    }
+
+    /// `(trials run, trials in all)`.
+    pub fn progress(&self) -> (u64, u64) {
+        let total = self.cells() as u64 * self.trials as u64;
+        let done = if self.is_done() {
+            total
+        } else {
+            self.cell as u64 * self.trials as u64 + self.trial as u64
+        };
+        (done, total)
+    }
+
+    /// Runs up to `budget_trials` more trials; returns whether the sweep is complete.
+    pub fn step(&mut self, budget_trials: usize) -> bool {
+        for _ in 0..budget_trials {
+            if self.is_done() {
+                break;
+            }
+            let n_strategies = self.strategies.len();
+            let clients = self.clients[self.cell / n_strategies];
+            let strategy = self.strategies[self.cell % n_strategies];
+            let r = self
+                .sim
+                .run(clients, strategy, &mut trial_rng(self.seed, self.trial));
+            self.acc[self.cell].push(r);
+            self.trial += 1;
+            if self.trial >= self.trials {
+                self.trial = 0;
+                self.cell += 1;
+            }
+        }
+        self.is_done()
+    }
+
+    /// The cells with at least one trial run, clients-major in the order given.
+    pub fn results(&self) -> Vec<SweepCell> {
+        let n_strategies = self.strategies.len().max(1);
+        self.acc
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.calls.n > 0)
+            .map(|(i, a)| SweepCell {
+                clients: self.clients[i / n_strategies],
+                strategy: self.strategies[i % n_strategies],
+                trials_done: a.calls.n as u32,
+                summary: a.summary(),
+            })
+            .collect()
+    }
+}
+
+/// The JSON printed by `faultline-cli jitter`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JitterReport {
+    /// Number of clients.
+    pub clients: u32,
+    /// Strategy name.
+    pub strategy: JitterStrategy,
+    /// Number of trials.
+    pub trials: u32,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Mean calls per trial.
+    pub calls_mean: f64,
+    /// Sample standard deviation of the calls.
+    pub calls_sd: f64,
+    /// Mean completion time, in milliseconds.
+    pub time_mean_ms: f64,
+    /// Sample standard deviation of the completion time, in milliseconds.
+    pub time_sd_ms: f64,
+}
+
+/// Runs the experiment for one cell and returns one JSON object (`clients`, `strategy`,
+/// `trials`, `seed`, `calls_mean`, `calls_sd`, `time_mean_ms`, `time_sd_ms`). Errors name the
+/// problem: an unknown strategy (listing the allowed ones), or clients / trials out of range.
+pub fn run_jitter_json(
+    clients: u32,
+    strategy: &str,
+    trials: u32,
+    seed: u64,
+) -> Result<String, String> {
+    let strategy = JitterStrategy::parse(strategy)?;
+    if clients == 0 || clients > MAX_CLIENTS {
+        return Err(format!(
+            "--clients must be in 1..={MAX_CLIENTS}, got {clients}"
+        ));
+    }
+    if trials == 0 || trials > MAX_TRIALS {
+        return Err(format!(
+            "--trials must be in 1..={MAX_TRIALS}, got {trials}"
+        ));
+    }
+    let s = run_trials(clients, strategy, trials, seed);
+    let report = JitterReport {
+        clients,
+        strategy,
+        trials,
+        seed,
+        calls_mean: s.calls_mean,
+        calls_sd: s.calls_sd,
+        time_mean_ms: s.time_mean_ms,
+        time_sd_ms: s.time_sd_ms,
+    };
+    serde_json::to_string(&report).map_err(|e| e.to_string())
+}
+
+/// Parses `--clients N --strategy S --trials T --seed S` (each optional: 100 clients, `full`,
+/// 100 trials, seed 1) and runs [`run_jitter_json`]. Unknown flags and bad numbers are errors.
+pub fn jitter_cli(args: &[String]) -> Result<String, String> {
+    let mut clients: u32 = 100;
+    let mut strategy = String::from("full");
+    let mut trials: u32 = 100;
+    let mut seed: u64 = 1;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .map(String::as_str)
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--clients" => clients = parse_num(flag, value()?)?,
+            "--strategy" => strategy = value()?.to_string(),
+            "--trials" => trials = parse_num(flag, value()?)?,
+            "--seed" => seed = parse_num(flag, value()?)?,
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; usage: jitter [--clients N] [--strategy none|exponential|full|equal|decorrelated] [--trials T] [--seed S]"
+                ))
+            }
+        }
+    }
+    run_jitter_json(clients, &strategy, trials, seed)
+}
+
+fn parse_num<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String> {
+    v.parse()
+        .map_err(|_| format!("{flag} expects a non-negative integer, got {v:?}"))
+}

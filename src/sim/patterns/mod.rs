@@ -1,0 +1,9 @@
+//! Resilience patterns, one per file, with the semantics of the libraries learners use at work
+//! (Resilience4j, Polly, Envoy, gRPC). Each is plain state plus rules, driven by the engine (or by
+//! the command line's replay tools) with explicit times, so every rule can be tested on its own.
+
+pub mod backoff;
+pub mod budget;
+pub mod circuit_breaker;
+pub mod deadline;
+pub mod jitter_model;
