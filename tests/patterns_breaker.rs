@@ -1069,7 +1069,7 @@ fn replay_errors_name_the_place_and_the_reason() {
         ),
         (
             r#"{"config": {"kind": "consecutive_failures"}, "events": []}"#.to_string(),
-            "config: missing field `failure_threshold`",
+            "config.failure_threshold: missing field `failure_threshold`",
         ),
         (
             r#"{"config": {"kind": "polly", "minimum_throughput": 1}, "events": []}"#.to_string(),

@@ -469,3 +469,14 @@ fn a_restart_with_a_duration_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn json_errors_are_located_by_path() {
+    use faultline::sim::scenario::json_path_at;
+    let text = "{\n  \"a\": [1, {\"b\": \"x\", \"c\": [true, \"oops\"]}],\n  \"d\": 2\n}";
+    // line 2, column 40 is inside the string "oops", the second element of c
+    assert_eq!(json_path_at(text, 2, 40), "a[1].c[1]");
+    assert_eq!(json_path_at(text, 2, 22), "a[1].b");
+    assert_eq!(json_path_at(text, 3, 8), "d");
+    assert_eq!(json_path_at(text, 1, 1), "");
+}

@@ -507,14 +507,12 @@ pub mod limits {
 impl Scenario {
     /// Parses a scenario from JSON and validates it. Errors name the field and the reason.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let msg = if path == "." || path.is_empty() {
-                inner.to_string()
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
+            let path = json_path_at(text, e.line(), e.column());
+            let msg = if path.is_empty() {
+                e.to_string()
             } else {
-                format!("{path}: {inner}")
+                format!("{path}: {e}")
             };
             ScenarioError {
                 problems: vec![msg],
@@ -894,6 +892,93 @@ fn check_ms(path: &str, v: f64, e: &mut Vec<String>) {
             limits::MAX_MS
         ));
     }
+}
+
+/// The JSON path (`services[1].workers`) of the value being read at `line`:`column` (1-based,
+/// as serde_json reports errors). A small scanner instead of a path-tracking deserializer keeps
+/// the web bundle small.
+pub fn json_path_at(text: &str, line: usize, column: usize) -> String {
+    enum Frame {
+        Obj {
+            key: Option<String>,
+            expecting_key: bool,
+        },
+        Arr {
+            index: usize,
+        },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut l, mut c) = (1usize, 0usize);
+    let mut in_string: Option<String> = None;
+    let mut escaped = false;
+    for ch in text.chars() {
+        if ch == '\n' {
+            l += 1;
+            c = 0;
+        } else {
+            c += 1;
+        }
+        match in_string.as_mut() {
+            Some(buf) => {
+                if escaped {
+                    escaped = false;
+                    buf.push(ch);
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if ch == '"' {
+                    let done = in_string.take().unwrap_or_default();
+                    if let Some(Frame::Obj {
+                        key,
+                        expecting_key: true,
+                    }) = stack.last_mut()
+                    {
+                        *key = Some(done);
+                    }
+                } else {
+                    buf.push(ch);
+                }
+            }
+            None => match ch {
+                '{' => stack.push(Frame::Obj {
+                    key: None,
+                    expecting_key: true,
+                }),
+                '[' => stack.push(Frame::Arr { index: 0 }),
+                '}' | ']' => {
+                    stack.pop();
+                }
+                ',' => match stack.last_mut() {
+                    Some(Frame::Obj { expecting_key, .. }) => *expecting_key = true,
+                    Some(Frame::Arr { index }) => *index += 1,
+                    None => {}
+                },
+                ':' => {
+                    if let Some(Frame::Obj { expecting_key, .. }) = stack.last_mut() {
+                        *expecting_key = false;
+                    }
+                }
+                '"' => in_string = Some(String::new()),
+                _ => {}
+            },
+        }
+        if l > line || (l == line && c >= column) {
+            break;
+        }
+    }
+    let mut path = String::new();
+    for f in &stack {
+        match f {
+            Frame::Obj { key: Some(k), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Frame::Obj { key: None, .. } => {}
+            Frame::Arr { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
 }
 
 fn check_mean(path: &str, mean: f64, e: &mut Vec<String>) {

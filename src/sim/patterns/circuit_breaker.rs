@@ -1477,12 +1477,32 @@ impl BreakerConfig {
 }
 
 fn deserialize_fields<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ConfigError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        ConfigError {
-            field: path,
-            reason: e.into_inner().to_string(),
-        }
+    // The config is one flat object: on a type error, find the field by trying each one alone
+    // against the same type (a failing field fails the same way); keeps the bundle small.
+    serde_json::from_value::<T>(value.clone()).map_err(|e| {
+        let reason = e.to_string();
+        let named = reason
+            .split('`')
+            .nth(1)
+            .filter(|_| reason.starts_with("unknown field") || reason.starts_with("missing field"));
+        let field = match (named, &value) {
+            (Some(f), _) => f.to_string(),
+            (None, Value::Object(map)) => map
+                .keys()
+                .find(|k| {
+                    let mut only = serde_json::Map::new();
+                    if let Some(v) = map.get(*k) {
+                        only.insert((*k).clone(), v.clone());
+                    }
+                    serde_json::from_value::<T>(Value::Object(only))
+                        .err()
+                        .is_some_and(|e2| !e2.to_string().starts_with("missing field"))
+                })
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        ConfigError { field, reason }
     })
 }
 
