@@ -189,92 +189,11 @@ fn trial_rng(seed: u64, trial: u32) -> SimRng {
     SimRng::new(seed ^ mix64((trial as u64).wrapping_add(0x9E37_79B9_7F4A_7C15)))
 }
 
-/// Right edge of the base layer of the normal ziggurat (256 layers, Marsaglia & Tsang 2000).
-const ZIG_R: f64 = 3.654_152_885_361_009;
-/// Area of each layer under `f(x) = e^(−x²/2)`.
-const ZIG_V: f64 = 0.004_928_673_233_99;
-
-/// Ziggurat layer edges `x[0..=256]` (`x[0] = V/f(R)`, `x[1] = R`, …, `x[256] = 0`) and
-/// `f[i] = e^(−x[i]²/2)`.
-struct NormalTables {
-    x: [f64; 257],
-    f: [f64; 257],
-}
-
-/// The tables, computed once with libm so they are identical on every platform.
-fn normal_tables() -> &'static NormalTables {
-    static TABLES: std::sync::OnceLock<NormalTables> = std::sync::OnceLock::new();
-    TABLES.get_or_init(|| {
-        let pdf = |x: f64| libm::exp(-0.5 * x * x);
-        let mut x = [0.0; 257];
-        x[0] = ZIG_V / pdf(ZIG_R);
-        x[1] = ZIG_R;
-        for i in 1..256 {
-            let y = ZIG_V / x[i] + pdf(x[i]);
-            // Rounding can push the last layers to y ≥ 1, that is x = 0.
-            x[i + 1] = if y < 1.0 {
-                libm::sqrt(-2.0 * libm::log(y))
-            } else {
-                0.0
-            };
-        }
-        x[256] = 0.0;
-        let mut f = [0.0; 257];
-        for i in 0..257 {
-            f[i] = pdf(x[i]);
-        }
-        NormalTables { x, f }
-    })
-}
-
-/// A standard normal variate by the ziggurat method (Marsaglia & Tsang, "The Ziggurat Method
-/// for Generating Random Variables", 2000; the layout of `rand_distr`): one 64-bit draw and a
-/// table lookup in about 99 % of the calls, exact rejection sampling otherwise, libm only in
-/// the rare wedge and tail cases. The network model draws four of these per attempt, so this is
-/// what keeps the full sweep fast; it consumes the generator differently from
-/// [`SimRng::normal`] (Box–Muller) but has the same distribution.
-#[inline]
-pub fn ziggurat_normal(rng: &mut SimRng) -> f64 {
-    normal_with(normal_tables(), rng)
-}
-
-#[inline(always)]
-fn normal_with(z: &NormalTables, rng: &mut SimRng) -> f64 {
-    loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // The top 53 bits give u in [−1, 1), independent of the layer index in the low 8 bits.
-        let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
-        let x = u * z.x[i];
-        if x.abs() < z.x[i + 1] {
-            return x;
-        }
-        if i == 0 {
-            return normal_tail(u, rng);
-        }
-        if z.f[i] + rng.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-0.5 * x * x) {
-            return x;
-        }
-    }
-}
-
-/// The tail beyond R (Marsaglia's method), on the side given by the sign of `u`.
-#[cold]
-fn normal_tail(u: f64, rng: &mut SimRng) -> f64 {
-    loop {
-        let tx = -libm::log(rng.uniform_open0()) / ZIG_R;
-        let ty = -libm::log(rng.uniform_open0());
-        if 2.0 * ty >= tx * tx {
-            return if u < 0.0 { -(ZIG_R + tx) } else { ZIG_R + tx };
-        }
-    }
-}
-
 /// One one-way network delay: `|Normal(10 ms, 2 ms)|` (taking the absolute value is exact in
 /// IEEE arithmetic, so std's `abs` is as portable as libm's `fabs`).
 #[inline(always)]
-fn net_delay(z: &NormalTables, rng: &mut SimRng) -> f64 {
-    (NET_MEAN_MS + NET_SD_MS * normal_with(z, rng)).abs()
+fn net_delay(rng: &mut SimRng) -> f64 {
+    (NET_MEAN_MS + NET_SD_MS * rng.standard_normal()).abs()
 }
 
 /// A pending conditional write: the arrival time as the bits of a non-negative f64 (which
@@ -408,7 +327,6 @@ impl OccSim {
     /// last success is earlier than the read (events are processed in time order, so every
     /// success before the write has been seen).
     fn run(&mut self, clients: u32, strategy: JitterStrategy, rng: &mut SimRng) -> TrialResult {
-        let z = normal_tables();
         let n = clients as usize;
         self.heap.clear();
         self.read_at.clear();
@@ -419,9 +337,9 @@ impl OccSim {
         self.backoff.resize(n, Backoff::new(strategy.backoff()));
         for client in 0..clients {
             // Read request, then read reply and conditional write.
-            let read = net_delay(z, rng);
+            let read = net_delay(rng);
             self.read_at[client as usize] = read;
-            let write = read + net_delay(z, rng) + net_delay(z, rng);
+            let write = read + net_delay(rng) + net_delay(rng);
             self.heap.push(write, client);
         }
         let mut last_success = f64::NEG_INFINITY;
@@ -433,19 +351,19 @@ impl OccSim {
             if self.read_at[c] > last_success {
                 // The version is still the one read: the write succeeds; the reply travels back.
                 last_success = t;
-                let reply = t + net_delay(z, rng);
+                let reply = t + net_delay(rng);
                 if reply > completion {
                     completion = reply;
                 }
                 self.heap.pop();
             } else {
                 // Failure reply, backoff sleep, next read request, its reply, the next write.
-                let reply = net_delay(z, rng);
+                let reply = net_delay(rng);
                 self.attempt[c] += 1;
                 let sleep = self.backoff[c].next_delay_ms(self.attempt[c], rng);
-                let read = t + reply + sleep + net_delay(z, rng);
+                let read = t + reply + sleep + net_delay(rng);
                 self.read_at[c] = read;
-                let write = read + net_delay(z, rng) + net_delay(z, rng);
+                let write = read + net_delay(rng) + net_delay(rng);
                 self.heap.replace_top(write, client);
             }
         }
