@@ -1,7 +1,8 @@
 use crate::route::Route;
 use crate::ui::flashcards::FlashcardsPage;
 use crate::ui::hooks::use_hash_route;
-use crate::ui::pages::{LabPage, LearnPage, NotFoundPage};
+use crate::ui::pages::{LearnPage, NotFoundPage};
+use crate::ui::LabPage;
 use leptos::prelude::*;
 
 /// The app shell: header with the product name and navigation, the current page, and a footer.

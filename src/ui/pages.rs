@@ -1,7 +1,8 @@
 use crate::route::Route;
 use leptos::prelude::*;
 
-/// The lab: where the simulator will run.
+/// The lab: where the simulator will run (the animated page is behind the `lab-ui` feature).
+#[cfg(not(feature = "lab-ui"))]
 #[component]
 pub fn LabPage() -> impl IntoView {
     view! {

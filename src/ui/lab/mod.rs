@@ -1,0 +1,433 @@
+//! The lab page: the engine runs in the page, drawn on a canvas every animation frame.
+//!
+//! Per-frame state (the engine, its snapshot, the canvas) lives outside signals in local stored
+//! values; a few times a second the page copies coarse numbers (success rate, pool use) into
+//! signals for the text, the test hooks and the chart.
+
+mod chart;
+mod draw;
+
+use crate::lab::knobs::{self, Knob};
+use crate::lab::layout::{layout, NodePos};
+use crate::lab::presets::{self, PRESETS};
+use crate::lab::state::LabState;
+use crate::sim::{Scenario, Simulation, Snapshot};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+
+/// Speeds offered, simulated seconds per real second.
+const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+
+/// Coarse numbers shown as text, refreshed a few times a second.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Readout {
+    time_s: f64,
+    success_rate: Option<f64>,
+    requests: u64,
+    ok: u64,
+    errors: u64,
+    timeouts: u64,
+    rejected: u64,
+    p50_ms: f64,
+    p99_ms: f64,
+    services: Vec<(String, f64, f64, u32)>,
+}
+
+type Local<T> = StoredValue<T, LocalStorage>;
+
+/// Everything the frame loop needs; all fields are cheap handles.
+#[derive(Clone, Copy)]
+struct Loop {
+    engine: Local<Option<Simulation>>,
+    snap: Local<Snapshot>,
+    nodes: Local<Vec<NodePos>>,
+    edges: Local<Vec<(usize, usize)>>,
+    canvas: NodeRef<Canvas>,
+    chart: NodeRef<Canvas>,
+    playing: RwSignal<bool>,
+    speed: RwSignal<f64>,
+    readout: RwSignal<Readout>,
+    last_frame: Local<f64>,
+    last_readout: Local<f64>,
+    handle: Local<Option<AnimationFrameRequestHandle>>,
+    stopped: Local<bool>,
+}
+
+fn now_ms() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+fn media(query: &str) -> bool {
+    window()
+        .match_media(query)
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+impl Loop {
+    fn schedule(self) {
+        if self.stopped.try_get_value().unwrap_or(true) {
+            return;
+        }
+        if let Ok(h) = request_animation_frame_with_handle(move || self.frame()) {
+            self.handle.set_value(Some(h));
+        }
+    }
+
+    fn frame(self) {
+        if self.stopped.try_get_value().unwrap_or(true) {
+            return;
+        }
+        let now = now_ms();
+        let dt_ms = (now - self.last_frame.get_value()).clamp(0.0, 100.0);
+        self.last_frame.set_value(now);
+        if self.playing.get_untracked() {
+            let advance = (dt_ms * self.speed.get_untracked() * 1e6) as u64;
+            self.engine.update_value(|e| {
+                if let Some(sim) = e {
+                    sim.step_until(sim.now() + advance);
+                }
+            });
+        }
+        self.draw();
+        if now - self.last_readout.get_value() > 250.0 {
+            self.last_readout.set_value(now);
+            self.refresh_readout();
+        }
+        self.schedule();
+    }
+
+    fn draw(self) {
+        let Some(canvas) = self.canvas.get_untracked() else {
+            return;
+        };
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        self.engine.with_value(|e| {
+            if let Some(sim) = e {
+                self.snap.update_value(|s| sim.snapshot_into(s));
+            }
+        });
+        let moving = !media("(prefers-reduced-motion: reduce)");
+        let theme = draw::theme(media("(prefers-color-scheme: dark)"));
+        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
+        self.nodes.with_value(|nodes| {
+            self.edges.with_value(|edges| {
+                self.snap.with_value(|snap| {
+                    let scene = draw::Scene {
+                        nodes,
+                        edges,
+                        moving,
+                    };
+                    draw::frame(&ctx, w, h, snap, &scene, &theme);
+                })
+            })
+        });
+    }
+
+    fn refresh_readout(self) {
+        let r = self.engine.with_value(|e| {
+            let sim = e.as_ref()?;
+            let report = sim.report();
+            let last = sim.series().back();
+            Some(Readout {
+                time_s: report.simulated_s,
+                success_rate: last.map(|s| s.success_rate()),
+                requests: report.global.requests,
+                ok: report.global.ok,
+                errors: report.global.errors,
+                timeouts: report.global.timeouts,
+                rejected: report.global.rejected,
+                p50_ms: last.map(|s| s.p50_ms).unwrap_or(0.0),
+                p99_ms: last.map(|s| s.p99_ms).unwrap_or(0.0),
+                services: sim
+                    .scenario()
+                    .services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, spec)| {
+                        let busy = last
+                            .and_then(|s| s.services.get(i))
+                            .map(|s| s.busy_fraction)
+                            .unwrap_or(0.0);
+                        let queue = last
+                            .and_then(|s| s.services.get(i))
+                            .map(|s| s.queue_length)
+                            .unwrap_or(0.0);
+                        (spec.name.clone(), busy, queue, spec.workers * spec.replicas)
+                    })
+                    .collect(),
+            })
+        });
+        if let Some(r) = r {
+            if self.readout.get_untracked() != r {
+                self.readout.set(r);
+            }
+        }
+        self.draw_chart();
+    }
+
+    fn draw_chart(self) {
+        let Some(canvas) = self.chart.get_untracked() else {
+            return;
+        };
+        self.engine.with_value(|e| {
+            if let Some(sim) = e {
+                let samples: Vec<_> = sim.series().iter().rev().take(120).rev().cloned().collect();
+                let interval = sim.scenario().metrics.interval_ms / 1000.0;
+                let _ = chart::throughput(
+                    &canvas,
+                    &samples,
+                    interval,
+                    media("(prefers-color-scheme: dark)"),
+                );
+            }
+        });
+    }
+}
+
+/// Builds the scenario for a lab state: the preset with its knob values and seed.
+fn build(state: &LabState) -> Result<Scenario, String> {
+    let base = presets::scenario(&state.preset)
+        .ok_or_else(|| format!("unknown preset {}", state.preset))?;
+    let mut s = knobs::apply(&base, &state.knobs)?;
+    s.seed = state.seed;
+    // the lab runs open-ended: the scenario's duration only bounds a batch run
+    s.duration_s = s.duration_s.max(3600.0);
+    Ok(s)
+}
+
+/// The lab: pick a preset, move the knobs, and watch the system cope or cascade.
+#[component]
+pub fn LabPage() -> impl IntoView {
+    let (initial, first_notices) =
+        LabState::from_hash(&window().location().hash().unwrap_or_default());
+    let state = RwSignal::new(initial);
+    let notices = RwSignal::new(first_notices);
+    let playing = RwSignal::new(true);
+    let speed = RwSignal::new(1.0);
+    let readout = RwSignal::new(Readout::default());
+    let canvas = NodeRef::<Canvas>::new();
+    let chart_ref = NodeRef::<Canvas>::new();
+    let lp = Loop {
+        engine: StoredValue::new_local(None),
+        snap: StoredValue::new_local(Snapshot::default()),
+        nodes: StoredValue::new_local(Vec::new()),
+        edges: StoredValue::new_local(Vec::new()),
+        canvas,
+        chart: chart_ref,
+        playing,
+        speed,
+        readout,
+        last_frame: StoredValue::new_local(now_ms()),
+        last_readout: StoredValue::new_local(0.0),
+        handle: StoredValue::new_local(None),
+        stopped: StoredValue::new_local(false),
+    };
+
+    // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
+    Effect::new(move |_| {
+        let st = state.get();
+        let scenario = match build(&st) {
+            Ok(s) => s,
+            Err(e) => {
+                notices.update(|n| n.push(format!("{e}; using the preset's values.")));
+                match presets::scenario(&st.preset) {
+                    Some(s) => s,
+                    None => return,
+                }
+            }
+        };
+        let nodes = layout(&scenario);
+        let sim = match Simulation::new(scenario) {
+            Ok(sim) => sim,
+            Err(e) => {
+                notices.update(|n| n.push(e.to_string()));
+                return;
+            }
+        };
+        let edges: Vec<(usize, usize)> = sim
+            .edge_names()
+            .map(|name| {
+                let (a, b) = name.split_once("->").unwrap_or((name, name));
+                let idx = |n: &str| nodes.iter().position(|p| p.name == n).unwrap_or(0);
+                (idx(a), idx(b))
+            })
+            .collect();
+        lp.nodes.set_value(nodes);
+        lp.edges.set_value(edges);
+        lp.engine.set_value(Some(sim));
+        lp.refresh_readout();
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&st.to_hash()),
+            );
+        }
+    });
+
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            lp.last_frame.set_value(now_ms());
+            lp.schedule();
+        }
+    });
+    on_cleanup(move || {
+        lp.stopped.set_value(true);
+        lp.handle.with_value(|h| {
+            if let Some(h) = h {
+                h.cancel();
+            }
+        });
+    });
+
+    let knob_list = Memo::new(move |_| {
+        presets::scenario(&state.get().preset)
+            .map(|s| knobs::knobs_for(&s))
+            .unwrap_or_default()
+    });
+    let knob_value = move |k: &Knob| {
+        state
+            .get()
+            .knobs
+            .iter()
+            .find(|(id, _)| id == &k.id)
+            .map(|(_, v)| *v)
+            .unwrap_or(k.default)
+    };
+    let on_seed = move |text: String| match text.trim().parse::<u64>() {
+        Ok(v) => state.update(|st| st.seed = v),
+        Err(_) => notices.update(|n| n.push("The seed must be a whole number.".into())),
+    };
+    let set_knob = move |id: String, v: f64| {
+        state.update(|st| {
+            st.knobs.retain(|(k, _)| k != &id);
+            st.knobs.push((id, v));
+        });
+    };
+
+    view! {
+        <section class="page lab" aria-labelledby="page-title">
+            <h1 id="page-title">"Lab"</h1>
+            <p class="lead">
+                "Watch a system of services fail one part at a time. Move a knob and see whether the damage spreads."
+            </p>
+            <Show when=move || !notices.get().is_empty()>
+                <div class="notice" role="alert" data-testid="lab-notice">
+                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                    <button type="button" on:click=move |_| notices.set(Vec::new())>"Dismiss"</button>
+                </div>
+            </Show>
+            <div class="lab-controls" role="group" aria-label="Simulation controls">
+                <label>
+                    "Scenario "
+                    <select data-testid="preset" on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        let seed = presets::scenario(&id).map(|s| s.seed).unwrap_or(1);
+                        state.set(LabState { preset: id, seed, knobs: Vec::new() });
+                    }>
+                        {PRESETS.iter().map(|p| {
+                            let id = p.id;
+                            view! { <option value=id selected=move || state.get().preset == id>{p.label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" data-testid="play" aria-pressed=move || playing.get().to_string()
+                    on:click=move |_| playing.update(|p| *p = !*p)>
+                    {move || if playing.get() { "⏸ Pause" } else { "▶ Play" }}
+                </button>
+                <button type="button" data-testid="step" title="Advance 100 ms of simulated time" on:click=move |_| {
+                    playing.set(false);
+                    lp.engine.update_value(|e| if let Some(sim) = e { sim.step_until(sim.now() + 100_000_000) });
+                    lp.refresh_readout();
+                }>"Step 100 ms"</button>
+                <label>
+                    "Speed "
+                    <select data-testid="speed" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { speed.set(v) } }>
+                        {SPEEDS.iter().map(|s| {
+                            let s = *s;
+                            view! { <option value=s.to_string() selected=move || speed.get() == s>{format!("{s}×")}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Seed "
+                    <input type="number" min="0" data-testid="seed" prop:value=move || state.get().seed.to_string()
+                        on:change=move |ev| on_seed(event_target_value(&ev)) />
+                </label>
+                <button type="button" data-testid="restart" on:click=move |_| state.update(|_| {})>"Restart"</button>
+                <span class="lab-time" data-testid="sim-time">{move || format!("t = {:.1} s", readout.get().time_s)}</span>
+            </div>
+            <div class="lab-main">
+                <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
+                    aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
+                <aside class="lab-readout" aria-live="off">
+                    <p class="big">
+                        "Success "
+                        <strong data-testid="success-rate">
+                            {move || readout.get().success_rate.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "–".into())}
+                        </strong>
+                        <span class="muted">" (last second)"</span>
+                    </p>
+                    <p>{move || { let r = readout.get(); format!("p50 {:.0} ms · p99 {:.0} ms", r.p50_ms, r.p99_ms) }}</p>
+                    <p class="muted">{move || { let r = readout.get(); format!("{} requests: {} ok, {} errors, {} timeouts, {} rejected", r.requests, r.ok, r.errors, r.timeouts, r.rejected) }}</p>
+                    <table class="pools">
+                        <caption>"Worker pools (last second)"</caption>
+                        <thead><tr><th scope="col">"Service"</th><th scope="col">"Busy"</th><th scope="col">"Queue"</th></tr></thead>
+                        <tbody>
+                            {move || readout.get().services.into_iter().map(|(name, busy, queue, workers)| {
+                                let hot = busy > 0.8;
+                                view! {
+                                    <tr class:hot=hot>
+                                        <th scope="row">{name.clone()}</th>
+                                        <td data-testid=format!("pool-{name}") data-busy=format!("{busy:.3}")>
+                                            {format!("{:.0}% of {workers}{}", busy * 100.0, if hot { " ▲" } else { "" })}
+                                        </td>
+                                        <td>{format!("{queue:.1}")}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </aside>
+            </div>
+            <div class="lab-lower">
+                <fieldset class="knobs">
+                    <legend>"Knobs"</legend>
+                    {move || knob_list.get().into_iter().map(|k| {
+                        let id = k.id.clone();
+                        let id2 = k.id.clone();
+                        let k2 = k.clone();
+                        let k3 = k.clone();
+                        let value = move || knob_value(&k2);
+                        let shown = move || knob_value(&k3);
+                        view! {
+                            <div class="knob">
+                                <label for=format!("knob-{id}")>{k.label.clone()}</label>
+                                <input type="range" id=format!("knob-{id}") data-testid=format!("knob-{id}")
+                                    min=k.min max=k.max step=k.step prop:value=value
+                                    on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { set_knob(id2.clone(), v) } } />
+                                <output for=format!("knob-{}", k.id)>{move || format!("{} {}", shown(), k.unit)}</output>
+                                <small class="hint">{k.hint.clone()}</small>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <figure class="lab-chart">
+                    <canvas node_ref=chart_ref width="520" height="260" role="img"
+                        aria-label="User requests per second by outcome over the last two simulated minutes"></canvas>
+                    <figcaption>"User requests per second: ok (line), errors (squares), timeouts (triangles), rejected (crosses)."</figcaption>
+                </figure>
+            </div>
+        </section>
+    }
+}
