@@ -51,7 +51,7 @@ fn stepping_in_small_increments_gives_the_same_run_as_one_go() {
 
 /// The same fingerprint is asserted by the browser test (tests/web.rs): native and wasm runs are
 /// bit-identical.
-pub const SHOP_DIGEST: u64 = 2_551_931_984_355_137_555;
+pub const SHOP_DIGEST: u64 = 3_172_147_642_548_420_852;
 
 #[test]
 fn golden_digest_of_the_example_run() {
@@ -479,4 +479,70 @@ fn json_errors_are_located_by_path() {
     assert_eq!(json_path_at(text, 2, 22), "a[1].b");
     assert_eq!(json_path_at(text, 3, 8), "d");
     assert_eq!(json_path_at(text, 1, 1), "");
+}
+
+#[test]
+fn a_breaker_on_an_edge_opens_under_errors_fails_fast_and_closes_after() {
+    let mut s = two_tier(Some(1000.0));
+    s.services[0].workers = 50;
+    s.services[0].calls[0].breaker = Some(serde_json::json!({
+        "sliding_window_size": 20,
+        "minimum_number_of_calls": 10,
+        "failure_rate_threshold": 50,
+        "wait_duration_in_open_state_ms": 2000,
+        "permitted_number_of_calls_in_half_open_state": 3
+    }));
+    s.faults = vec![FaultSpec {
+        at_s: 10.0,
+        duration_s: Some(10.0),
+        fault: Fault::ErrorBurst {
+            service: "back".into(),
+            replica: None,
+            error_rate: 1.0,
+        },
+    }];
+    let mut sim = Simulation::new(s).expect("valid");
+    sim.step_until(from_secs(15.0));
+    let states = sim.breakers();
+    assert_eq!(states.len(), 1);
+    let back_arrivals_mid = sim.service_stats(1).arrivals;
+    sim.step_until(from_secs(19.0));
+    // while open, only half-open probes reach the failing back end (3 every ~2 s)
+    let probes = sim.service_stats(1).arrivals - back_arrivals_mid;
+    assert!(
+        probes <= 12,
+        "{probes} calls reached the back end in 4 s of an open breaker"
+    );
+    sim.run();
+    let r = sim.report();
+    let edge = r
+        .edges
+        .iter()
+        .find(|e| e.edge == "front->back")
+        .expect("edge");
+    // ~10 s × 100/s minus the calls that tripped it and the probes
+    assert!(
+        edge.short_circuited > 900,
+        "short-circuited {}",
+        edge.short_circuited
+    );
+    assert!(edge.short_circuited <= edge.rejected);
+    // after the burst the breaker closes again and requests succeed
+    assert_eq!(
+        sim.breakers()[0].1,
+        faultline::sim::patterns::circuit_breaker::State::Closed
+    );
+    let last = sim.series().back().expect("samples");
+    assert!(last.success_rate() > 99.0, "{}", last.success_rate());
+}
+
+#[test]
+fn a_bad_breaker_config_is_named() {
+    let mut s = two_tier(None);
+    s.services[0].calls[0].breaker = Some(serde_json::json!({ "failure_rate_threshold": 0 }));
+    let err = s.validate().expect_err("threshold 0").to_string();
+    assert!(
+        err.contains("services[0].calls[0].breaker.failure_rate_threshold: must be above 0"),
+        "{err}"
+    );
 }

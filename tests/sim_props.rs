@@ -32,9 +32,10 @@ fn call(to: String) -> impl Strategy<Value = CallSpec> {
         0.0..2.0f64,
         0.0..0.2f64,
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            move |(timeout_ms, delay_ms, jitter_ms, loss, critical)| CallSpec {
+            move |(timeout_ms, delay_ms, jitter_ms, loss, critical, breaker)| CallSpec {
                 to: to.clone(),
                 timeout_ms,
                 network: NetworkSpec {
@@ -43,6 +44,15 @@ fn call(to: String) -> impl Strategy<Value = CallSpec> {
                     loss,
                 },
                 critical,
+                // a small, quick breaker on half of the calls
+                breaker: breaker.then(|| {
+                    serde_json::json!({
+                        "sliding_window_size": 10,
+                        "minimum_number_of_calls": 5,
+                        "wait_duration_in_open_state_ms": 200,
+                        "permitted_number_of_calls_in_half_open_state": 2
+                    })
+                }),
             },
         )
 }

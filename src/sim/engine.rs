@@ -8,6 +8,7 @@
 
 use super::histogram::Histogram;
 use super::metrics::{EdgeStats, GlobalStats, Sample, ServiceSample, ServiceStats, Span};
+use super::patterns::circuit_breaker::{self as cb, BreakerConfig, CircuitBreaker};
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::scenario::{
@@ -111,6 +112,8 @@ struct Edge {
     loss: f64,
     critical: bool,
     name: String,
+    /// The caller-side circuit breaker on this edge, if any.
+    breaker: Option<Box<CircuitBreaker>>,
 }
 
 #[derive(Clone, Debug)]
@@ -640,6 +643,18 @@ impl Simulation {
     fn send_request(&mut self, c: CallRef) {
         let edge = self.call_mut(c).edge;
         self.edge_stats[edge as usize].sent += 1;
+        let now_ms = self.now / 1_000_000;
+        if let Some(b) = self.edges[edge as usize].breaker.as_mut() {
+            if !b.try_acquire(now_ms) {
+                // short-circuited: the caller fails fast and nothing goes on the wire
+                self.edge_stats[edge as usize].short_circuited += 1;
+                let call = self.call_mut(c);
+                call.callee_done = true;
+                call.phase = Phase::Idle;
+                self.resolve(c, Outcome::Rejected);
+                return;
+            }
+        }
         let (timeout, from, to) = {
             let e = &self.edges[edge as usize];
             (e.timeout, e.from_node, e.to_service)
@@ -1006,11 +1021,24 @@ impl Simulation {
             call.phase = Phase::Idle;
         }
         let (edge, caller, sent, traced) = (call.edge, call.caller, call.sent_at, call.traced);
+        let reached = call.replica != u32::MAX || outcome != Outcome::Rejected || !call.callee_done;
         if call.replica != u32::MAX {
             let r = call.replica as usize;
             self.replicas[r].outstanding -= 1;
         }
         let latency = now - sent;
+        if let Some(b) = self.edges[edge as usize].breaker.as_mut() {
+            // a short-circuited call never ran, so the breaker does not record it
+            let short_circuited = !reached;
+            if !short_circuited {
+                let o = if outcome == Outcome::Ok {
+                    cb::Outcome::Success
+                } else {
+                    cb::Outcome::Failure
+                };
+                b.on_result(now / 1_000_000, o, latency / 1_000_000);
+            }
+        }
         let es = &mut self.edge_stats[edge as usize];
         match outcome {
             Outcome::Ok => es.ok += 1,
@@ -1388,6 +1416,15 @@ impl Simulation {
         self.services[s].workers * self.services[s].replicas
     }
 
+    /// Every edge's breaker: (edge index, state, metrics), for the breaker panels.
+    pub fn breakers(&self) -> Vec<(usize, cb::State, cb::MetricsSnapshot)> {
+        self.edges
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.breaker.as_ref().map(|b| (i, b.state(), b.metrics())))
+            .collect()
+    }
+
     /// Live call records (allocated slots in use), for memory checks.
     pub fn live_calls(&self) -> usize {
         self.calls.len() - self.free.len()
@@ -1459,5 +1496,11 @@ fn make_edge(
         loss: spec.network.loss,
         critical: spec.critical,
         name,
+        breaker: spec
+            .breaker
+            .as_ref()
+            .and_then(|v| BreakerConfig::from_json_value(v).ok())
+            .and_then(|c| CircuitBreaker::new(c).ok())
+            .map(Box::new),
     }
 }

@@ -138,6 +138,8 @@ pub struct EdgeStats {
     pub rejected: u64,
     /// Replies that came after the caller had given up.
     pub late_replies: u64,
+    /// Calls the edge's circuit breaker refused at once (counted in `sent` and `rejected` too).
+    pub short_circuited: u64,
     /// Time from sending to the outcome.
     pub latency: Histogram,
 }

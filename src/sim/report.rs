@@ -110,6 +110,8 @@ pub struct EdgeReport {
     pub rejected: u64,
     /// Replies after the caller gave up.
     pub late_replies: u64,
+    /// Calls refused by the edge's circuit breaker without being sent.
+    pub short_circuited: u64,
     /// Latency seen by the caller.
     pub latency_ms: LatencySummary,
 }
@@ -188,6 +190,7 @@ impl Simulation {
                 timeouts: e.timeouts,
                 rejected: e.rejected,
                 late_replies: e.late_replies,
+                short_circuited: e.short_circuited,
                 latency_ms: e.latency.summary_ms(),
             })
             .collect();

@@ -296,6 +296,11 @@ pub struct CallSpec {
     /// Whether the caller fails when this call fails (false: the call is optional).
     #[serde(default = "yes")]
     pub critical: bool,
+    /// A circuit breaker on this call, on the caller's side: Resilience4j's settings in
+    /// snake_case (or `"kind": "polly"` / `"consecutive_failures"`), as `faultline-cli breaker`
+    /// takes them. Absent: no breaker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<serde_json::Value>,
 }
 
 fn yes() -> bool {
@@ -310,6 +315,7 @@ impl CallSpec {
             timeout_ms: None,
             network: NetworkSpec::default(),
             critical: true,
+            breaker: None,
         }
     }
 }
@@ -877,6 +883,13 @@ impl CallSpec {
                     "{p}.timeout_ms: must be above 0 and at most {}, got {t}",
                     limits::MAX_MS
                 ));
+            }
+        }
+        if let Some(b) = &self.breaker {
+            if let Err(err) =
+                crate::sim::patterns::circuit_breaker::BreakerConfig::from_json_value(b)
+            {
+                e.push(format!("{p}.breaker.{err}"));
             }
         }
         check_ms(&format!("{p}.network.delay_ms"), self.network.delay_ms, e);
