@@ -32,6 +32,8 @@ struct Readout {
     p50_ms: f64,
     p99_ms: f64,
     services: Vec<(String, f64, f64, u32)>,
+    /// Per breaker: edge name, state, failure rate and slow-call rate (percent, −1 below the minimum).
+    breakers: Vec<(String, &'static str, f32, f32)>,
 }
 
 type Local<T> = StoredValue<T, LocalStorage>;
@@ -148,6 +150,16 @@ impl Loop {
                 rejected: report.global.rejected,
                 p50_ms: last.map(|s| s.p50_ms).unwrap_or(0.0),
                 p99_ms: last.map(|s| s.p99_ms).unwrap_or(0.0),
+                breakers: {
+                    let names: Vec<&str> = sim.edge_names().collect();
+                    sim.breakers()
+                        .into_iter()
+                        .map(|(i, state, m)| {
+                            let name = names.get(i).copied().unwrap_or("?").to_string();
+                            (name, state.as_str(), m.failure_rate, m.slow_call_rate)
+                        })
+                        .collect()
+                },
                 services: sim
                     .scenario()
                     .services
@@ -398,6 +410,26 @@ pub fn LabPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                    <Show when=move || !readout.get().breakers.is_empty()>
+                        <table class="pools">
+                            <caption>"Circuit breakers"</caption>
+                            <thead><tr><th scope="col">"Call"</th><th scope="col">"State"</th><th scope="col">"Failure rate"</th></tr></thead>
+                            <tbody>
+                                {move || readout.get().breakers.into_iter().map(|(edge, state, failure, _slow)| {
+                                    let open = state != "CLOSED";
+                                    // the state is told by text and a shape, not by colour alone
+                                    let mark = match state { "CLOSED" => "●", "HALF_OPEN" => "◐", _ => "○" };
+                                    view! {
+                                        <tr class:hot=open>
+                                            <th scope="row">{edge.replace("->", " → ")}</th>
+                                            <td data-testid="breaker-state" data-edge=edge.clone()>{format!("{mark} {state}")}</td>
+                                            <td>{if failure < 0.0 { "–".to_string() } else { format!("{failure:.0}%") }}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </Show>
                 </aside>
             </div>
             <div class="lab-lower">
