@@ -945,21 +945,19 @@ impl Simulation {
 
     fn next_from_queue(&mut self, r: u32) {
         let lifo = self.services[self.replicas[r as usize].service as usize].lifo;
-        let rep = &mut self.replicas[r as usize];
-        if rep.busy >= rep.workers || rep.crashed > 0 {
+        let rep = &self.replicas[r as usize];
+        if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
             return;
         }
+        // account the queue area up to now before its length changes
+        self.touch(r);
+        let rep = &mut self.replicas[r as usize];
         let next = if lifo {
             rep.queue.pop_back()
         } else {
             rep.queue.pop_front()
         };
         if let Some(n) = next {
-            // queue length changes: account the area before the pop took effect
-            rep.queue.push_back(n);
-            self.touch(r);
-            let rep = &mut self.replicas[r as usize];
-            rep.queue.pop_back();
             self.start(n, r, true);
         }
     }

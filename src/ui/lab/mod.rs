@@ -54,6 +54,8 @@ struct Loop {
     last_readout: Local<f64>,
     handle: Local<Option<AnimationFrameRequestHandle>>,
     stopped: Local<bool>,
+    /// (reduced motion, dark theme), read from media queries with the readout, not per frame.
+    prefs: Local<(bool, bool)>,
 }
 
 fn now_ms() -> f64 {
@@ -118,8 +120,9 @@ impl Loop {
                 self.snap.update_value(|s| sim.snapshot_into(s));
             }
         });
-        let moving = !media("(prefers-reduced-motion: reduce)");
-        let theme = draw::theme(media("(prefers-color-scheme: dark)"));
+        let (reduced, dark) = self.prefs.get_value();
+        let moving = !reduced;
+        let theme = draw::theme(dark);
         let (w, h) = (canvas.width() as f64, canvas.height() as f64);
         self.nodes.with_value(|nodes| {
             self.edges.with_value(|edges| {
@@ -136,6 +139,10 @@ impl Loop {
     }
 
     fn refresh_readout(self) {
+        self.prefs.set_value((
+            media("(prefers-reduced-motion: reduce)"),
+            media("(prefers-color-scheme: dark)"),
+        ));
         let r = self.engine.with_value(|e| {
             let sim = e.as_ref()?;
             let report = sim.report();
@@ -195,12 +202,7 @@ impl Loop {
             if let Some(sim) = e {
                 let samples: Vec<_> = sim.series().iter().rev().take(120).rev().cloned().collect();
                 let interval = sim.scenario().metrics.interval_ms / 1000.0;
-                let _ = chart::throughput(
-                    &canvas,
-                    &samples,
-                    interval,
-                    media("(prefers-color-scheme: dark)"),
-                );
+                let _ = chart::throughput(&canvas, &samples, interval, self.prefs.get_value().1);
             }
         });
     }
@@ -243,6 +245,10 @@ pub fn LabPage() -> impl IntoView {
         last_readout: StoredValue::new_local(0.0),
         handle: StoredValue::new_local(None),
         stopped: StoredValue::new_local(false),
+        prefs: StoredValue::new_local((
+            media("(prefers-reduced-motion: reduce)"),
+            media("(prefers-color-scheme: dark)"),
+        )),
     };
 
     // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
