@@ -305,6 +305,9 @@ pub enum OutcomeClass {
     Overloaded,
     /// The connection could not be made: the request surely never ran. Retryable.
     ConnectFailed,
+    /// The server failed while handling the request (HTTP 500, gRPC `INTERNAL`). Retryable if
+    /// the policy lists it — safe only for idempotent operations.
+    ServerError,
     /// The request itself is wrong (HTTP 4xx, gRPC `INVALID_ARGUMENT`): retrying cannot help.
     ClientError,
     /// Refused locally by an open circuit breaker (Resilience4j's `CallNotPermittedException`,

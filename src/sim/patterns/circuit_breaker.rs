@@ -1537,6 +1537,19 @@ impl CircuitBreaker {
         }
     }
 
+    /// Whether the open-state wait is jittered, so the caller should supply a fresh uniform
+    /// sample ([`Self::set_random_sample`]) before each result.
+    pub fn wants_random_sample(&self) -> bool {
+        match self {
+            CircuitBreaker::Resilience4j(b) => b
+                .config()
+                .wait_interval
+                .as_ref()
+                .is_some_and(|w| w.randomization_factor.is_some()),
+            CircuitBreaker::Polly(_) => false,
+        }
+    }
+
     /// Records how a permitted call ended, and how long it took.
     pub fn on_result(&mut self, now_ms: u64, outcome: Outcome, duration_ms: u64) {
         match self {

@@ -4,6 +4,12 @@
 
 pub mod backoff;
 pub mod budget;
+pub mod bulkhead;
 pub mod circuit_breaker;
 pub mod deadline;
+pub mod degradation;
+pub mod hedging;
+pub mod idempotency;
 pub mod jitter_model;
+pub mod retry;
+pub mod shedding;
