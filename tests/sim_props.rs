@@ -1,6 +1,13 @@
 //! Property tests over random valid scenarios: no panic, and the invariants hold all along.
 #![cfg(not(target_arch = "wasm32"))]
 
+use faultline::sim::patterns::backoff::BackoffStrategy;
+use faultline::sim::patterns::bulkhead::BulkheadSpec;
+use faultline::sim::patterns::deadline::Timeout;
+use faultline::sim::patterns::degradation::Fallback;
+use faultline::sim::patterns::hedging::HedgeSpec;
+use faultline::sim::patterns::retry::{RetryBudgetSpec, RetrySpec};
+use faultline::sim::patterns::shedding::{ShedSpec, ThrottleSpec};
 use faultline::sim::scenario::*;
 use faultline::sim::time::MS;
 use faultline::sim::Simulation;
@@ -33,11 +40,17 @@ fn call(to: String) -> impl Strategy<Value = CallSpec> {
         0.0..0.2f64,
         any::<bool>(),
         any::<bool>(),
+        patterns(),
     )
         .prop_map(
-            move |(timeout_ms, delay_ms, jitter_ms, loss, critical, breaker)| CallSpec {
+            move |(timeout_ms, delay_ms, jitter_ms, loss, critical, breaker, p)| CallSpec {
                 to: to.clone(),
-                timeout_ms,
+                // a deadline replaces the fixed timeout
+                timeout_ms: if p.deadline.is_some() {
+                    None
+                } else {
+                    timeout_ms
+                },
                 network: NetworkSpec {
                     delay_ms,
                     jitter_ms,
@@ -53,6 +66,111 @@ fn call(to: String) -> impl Strategy<Value = CallSpec> {
                         "permitted_number_of_calls_in_half_open_state": 2
                     })
                 }),
+                connect_timeout_ms: p.connect,
+                timeout: p.deadline,
+                retry: p.retry,
+                hedge: p.hedge,
+                bulkhead: p.bulkhead,
+                throttle: p.throttle,
+                fallback: p.fallback,
+                idempotent: p.idempotent,
+                idempotency_key: p.key,
+            },
+        )
+}
+
+/// The resilience patterns a random call may carry.
+#[derive(Clone, Debug)]
+struct Patterns {
+    connect: Option<f64>,
+    deadline: Option<Timeout>,
+    retry: Option<RetrySpec>,
+    hedge: Option<HedgeSpec>,
+    bulkhead: Option<BulkheadSpec>,
+    throttle: Option<ThrottleSpec>,
+    fallback: Option<Fallback>,
+    idempotent: bool,
+    key: bool,
+}
+
+fn patterns() -> impl Strategy<Value = Patterns> {
+    let backoff = prop_oneof![
+        Just(BackoffStrategy::None),
+        (0.1..5.0f64).prop_map(|b| BackoffStrategy::Exponential {
+            base_ms: b,
+            cap_ms: 50.0
+        }),
+        (0.1..5.0f64).prop_map(|b| BackoffStrategy::FullJitter {
+            base_ms: b,
+            cap_ms: 50.0
+        }),
+        (0.1..5.0f64).prop_map(|b| BackoffStrategy::DecorrelatedJitter {
+            base_ms: b,
+            cap_ms: 50.0
+        }),
+    ];
+    let budget = prop_oneof![
+        Just(None),
+        Just(Some(RetryBudgetSpec::Ratio(Default::default()))),
+        Just(Some(RetryBudgetSpec::Envoy(Default::default()))),
+        Just(Some(RetryBudgetSpec::Grpc(Default::default()))),
+    ];
+    let retry = proptest::option::of((1u32..5, backoff, budget).prop_map(|(n, b, budget)| {
+        let mut r = RetrySpec::new(n, b);
+        r.budget = budget;
+        r
+    }));
+    let deadline =
+        proptest::option::of(
+            (20.0..500.0f64, 0.0..5.0f64).prop_map(|(b, m)| Timeout::Deadline {
+                budget_ms: b,
+                margin_ms: m,
+            }),
+        );
+    let hedge = proptest::option::of((1.0..50.0f64, 1u32..3).prop_map(|(d, n)| HedgeSpec {
+        delay_ms: d,
+        max_hedges: n,
+    }));
+    let bulkhead = proptest::option::of(
+        (1u32..6, 0.0..20.0f64, proptest::option::of(0u32..5)).prop_map(|(m, w, q)| BulkheadSpec {
+            max_concurrent_calls: m,
+            max_wait_ms: w,
+            queue_capacity: q,
+        }),
+    );
+    let throttle = proptest::option::of((1.0..3.0f64).prop_map(|k| ThrottleSpec {
+        k,
+        window_ms: 500.0,
+    }));
+    let fallback = proptest::option::of(prop_oneof![
+        Just(Fallback::Cached),
+        Just(Fallback::Default),
+        Just(Fallback::Skip)
+    ]);
+    (
+        proptest::option::of(1.0..30.0f64),
+        deadline,
+        retry,
+        hedge,
+        bulkhead,
+        throttle,
+        fallback,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(connect, deadline, retry, hedge, bulkhead, throttle, fallback, idempotent, key)| {
+                Patterns {
+                    connect,
+                    deadline,
+                    retry,
+                    hedge,
+                    bulkhead,
+                    throttle,
+                    fallback,
+                    idempotent,
+                    key,
+                }
             },
         )
 }
@@ -70,6 +188,7 @@ prop_compose! {
         lb in 0u8..3,
         overload in proptest::option::of((0u8..3, 0.0..5.0f64, 1.0..4.0f64)),
         calls in proptest::collection::vec(call(String::new()), 3),
+        shed in proptest::option::of((0u32..10, 1.0..100.0f64)),
     ) -> ServiceSpec {
         // only calls to later services: the graph has no cycle
         let mut cs = Vec::new();
@@ -96,6 +215,7 @@ prop_compose! {
                 factor,
                 exponent,
             }),
+            shed: shed.map(|(q, w)| ShedSpec { max_queue_length: Some(q), max_queue_wait_ms: Some(w) }),
         }
     }
 }
@@ -161,9 +281,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             call("s0".into()),
             call("s0".into()),
             proptest::collection::vec(fault(n), 0..4),
+            any::<bool>(),
         )
             .prop_map(
-                |(services, seed, rate, users, think, c1, c2, faults)| Scenario {
+                |(services, seed, rate, users, think, c1, c2, faults, one_layer)| Scenario {
                     version: FORMAT_VERSION,
                     name: "random".into(),
                     description: String::new(),
@@ -195,6 +316,11 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         },
                     ],
                     faults,
+                    retry_scope: if one_layer {
+                        RetryScope::OneLayer
+                    } else {
+                        RetryScope::EveryLayer
+                    },
                 },
             )
     })

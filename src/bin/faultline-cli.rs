@@ -48,12 +48,17 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use faultline::sim::presets::{self, Variant};
     use faultline::sim::{models, Scenario, Simulation};
     use std::time::Instant;
 
     const USAGE: &str = "usage:
-  faultline-cli run SCENARIO.json [--seed N] [--until SECONDS]
-      run a scenario file and print the JSON report
+  faultline-cli run SCENARIO.json [--seed N] [--until SECONDS] [--set PATH=VALUE ...] [--series]
+  faultline-cli run --preset NAME [--variant bad|fixed] [--seed N] [--until S] [--set PATH=VALUE ...]
+      run a scenario file or a lesson preset and print the JSON report (--series: the time
+      series as CSV instead); --set changes one value,
+      e.g. --set services[inventory].workers=80 --set clients[0].load.rate_per_s=5000
+      (presets: flash-sale, retry-amplification, thundering-herd, ambiguous-failure, jitter)
   faultline-cli bench-mmc --servers C --rho R --customers N [--seed S]
       run an M/M/c queue through the engine; print speed and the Erlang C comparison
   faultline-cli memcheck [--rate R] [--minutes M]
@@ -135,22 +140,87 @@ mod cli {
     }
 
     fn run_scenario(args: &[String]) -> Result<String, String> {
-        let o = parse(args, &["seed", "until"])?;
-        let [path] = o.positional[..] else {
-            return Err(format!("run needs exactly one SCENARIO.json\n{USAGE}"));
+        let csv = args.iter().any(|a| a == "--series");
+        let args: Vec<String> = args.iter().filter(|a| *a != "--series").cloned().collect();
+        let o = parse(&args, &["seed", "until", "preset", "variant", "set"])?;
+        let variant = match o.get::<String>("variant")? {
+            None => Variant::Bad,
+            Some(v) => Variant::parse(&v)
+                .ok_or_else(|| format!("--variant: “{v}” is not a variant (bad, fixed)"))?,
         };
-        let mut scenario = Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?;
+        let (mut scenario, what) = match (o.get::<String>("preset")?, &o.positional[..]) {
+            (Some(id), []) if id == "jitter" => return jitter_preset(&o, variant),
+            (Some(id), []) => {
+                let p = presets::find(&id).ok_or_else(|| {
+                    format!(
+                        "--preset: no preset “{id}” (presets: {}, jitter)",
+                        presets::ids()
+                    )
+                })?;
+                (p.scenario(variant)?, format!("preset {id}"))
+            }
+            (None, [path]) => (
+                Scenario::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?,
+                path.to_string(),
+            ),
+            _ => {
+                return Err(format!(
+                    "run needs exactly one SCENARIO.json or --preset NAME\n{USAGE}"
+                ))
+            }
+        };
+        if o.get::<String>("variant")?.is_some() && o.get::<String>("preset")?.is_none() {
+            return Err("--variant only applies to --preset".into());
+        }
+        for (name, v) in &o.named {
+            if *name == "set" {
+                let (path, value) = v
+                    .split_once('=')
+                    .ok_or_else(|| format!("--set {v}: expected PATH=VALUE"))?;
+                scenario = presets::set(&scenario, path, value)?;
+            }
+        }
         if let Some(seed) = o.get::<u64>("seed")? {
             scenario.seed = seed;
         }
         if let Some(until) = o.get::<f64>("until")? {
             scenario.duration_s = until;
         }
-        let mut sim = Simulation::new(scenario).map_err(|e| format!("{path}: {e}"))?;
+        let mut sim = Simulation::new(scenario).map_err(|e| format!("{what}: {e}"))?;
         sim.run();
+        if csv {
+            return Ok(faultline::sim::report::series_csv(&sim));
+        }
         serde_json::to_string_pretty(&sim.report())
             .map(|s| s + "\n")
             .map_err(|e| e.to_string())
+    }
+
+    /// `run --preset jitter`: Brooker's contention model, plain exponential backoff (bad) or
+    /// full jitter (fixed), 100 clients.
+    fn jitter_preset(o: &Opts, variant: Variant) -> Result<String, String> {
+        if o.named.iter().any(|(n, _)| *n == "set" || *n == "until") {
+            return Err("--preset jitter takes --variant and --seed only".into());
+        }
+        let strategy = match variant {
+            Variant::Bad => "exponential",
+            Variant::Fixed => "full",
+        };
+        let seed = o.get::<u64>("seed")?.unwrap_or(1).to_string();
+        let args: Vec<String> = [
+            "--clients",
+            "100",
+            "--strategy",
+            strategy,
+            "--trials",
+            "100",
+            "--seed",
+            &seed,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        faultline::sim::patterns::jitter_model::jitter_cli(&args).map(|s| s + "\n")
     }
 
     fn bench_mmc(args: &[String]) -> Result<String, String> {

@@ -8,7 +8,14 @@
 
 use super::histogram::Histogram;
 use super::metrics::{EdgeStats, GlobalStats, Sample, ServiceSample, ServiceStats, Span};
+use super::patterns::backoff::{Backoff, OutcomeClass};
+use super::patterns::bulkhead::{Admit, Bulkhead};
 use super::patterns::circuit_breaker::{self as cb, BreakerConfig, CircuitBreaker};
+use super::patterns::deadline::{AdaptiveTimeout, Timeout};
+use super::patterns::degradation::{Fallback, Level};
+use super::patterns::idempotency::DedupTable;
+use super::patterns::retry::BudgetRt;
+use super::patterns::shedding::AdaptiveThrottle;
 use super::queue::EventQueue;
 use super::rng::SimRng;
 use super::scenario::{
@@ -39,10 +46,71 @@ pub(crate) struct CallRef {
     gen: u32,
 }
 
+/// A handle on a logical call (a first attempt with its retries and hedges).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LRef {
+    idx: u32,
+    gen: u32,
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Caller {
-    Client { client: u32, user: u32 },
+    Client {
+        client: u32,
+        user: u32,
+    },
     Job(CallRef),
+    /// An attempt of a logical call.
+    Attempt(LRef),
+}
+
+/// Why a call ended as it did, beyond its outcome: what a retry policy looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Why {
+    Plain,
+    QueueFull,
+    Shed,
+    Breaker,
+    Bulkhead,
+    Throttle,
+    Deadline,
+    Connect,
+}
+
+/// How a retry policy classifies an attempt's ending.
+fn classify(outcome: Outcome, why: Why) -> OutcomeClass {
+    match (outcome, why) {
+        (Outcome::Ok, _) => OutcomeClass::Success,
+        (_, Why::Deadline) => OutcomeClass::DeadlineExceeded,
+        (_, Why::Breaker | Why::Bulkhead | Why::Throttle) => OutcomeClass::CallNotPermitted,
+        (Outcome::Timeout, Why::Connect) => OutcomeClass::ConnectFailed,
+        (Outcome::Timeout, _) => OutcomeClass::Timeout,
+        (Outcome::Rejected, _) => OutcomeClass::Overloaded,
+        (Outcome::Error, _) => OutcomeClass::ServerError,
+    }
+}
+
+/// A call as its caller sees it when the edge retries or hedges: the attempts share it.
+#[derive(Clone, Debug)]
+struct Logical {
+    gen: u32,
+    live: bool,
+    caller: Caller,
+    edge: u32,
+    corr: u64,
+    traced: bool,
+    deadline: Time,
+    retry_ok: bool,
+    ctx_down: bool,
+    attempts: u8,
+    outstanding: u8,
+    hedges: u8,
+    done: bool,
+    next_is_retry: bool,
+    first_sent: Time,
+    backoff: Option<Backoff>,
+    /// The latest attempts, for cancelling the losers of a hedge.
+    refs: [CallRef; 4],
 }
 
 /// Where a call is, for drawing.
@@ -86,6 +154,27 @@ struct Call {
     started_at: Time,
     transit_from: Time,
     transit_to: Time,
+    /// The deadline this request carries to the callee (`Time::MAX`: none).
+    deadline: Time,
+    /// Why it ended (set by the callee for its reply, by the caller for local endings).
+    why: Why,
+    /// The retry context the callee's own calls get.
+    ctx_down: bool,
+    /// Whether this attempt is a retry (for the budgets' books).
+    is_retry: bool,
+    /// Refused by the caller itself: it never went on the wire.
+    local: bool,
+    /// Reached a live replica.
+    connected: bool,
+    /// Holds a permit of the edge's bulkhead.
+    holds_permit: bool,
+    /// Cancelled by its caller (a hedge that lost).
+    cancelled: bool,
+    /// Its timeout timer is the deadline's.
+    timer_is_deadline: bool,
+    /// Fallbacks the callee's job used: (optional, critical) dependencies.
+    opt_fb: u8,
+    crit_fb: u8,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -100,6 +189,10 @@ enum Ev {
     FaultOff(u32),
     RateChange { client: u32, phase: u32 },
     Sample,
+    Retry(LRef),
+    Hedge(LRef),
+    BulkheadWait(CallRef),
+    ConnectTimeout(CallRef),
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +207,26 @@ struct Edge {
     name: String,
     /// The caller-side circuit breaker on this edge, if any.
     breaker: Option<Box<CircuitBreaker>>,
+    adaptive: Option<Box<AdaptiveTimeout>>,
+    /// Deadline propagation: (budget when the request carries none, margin).
+    deadline: Option<(Time, Time)>,
+    connect_timeout: Option<Time>,
+    retry: Option<Box<EdgeRetry>>,
+    /// Hedging: (delay, most hedges).
+    hedge: Option<(Time, u32)>,
+    /// The bulkhead and its longest wait for a permit.
+    bulkhead: Option<Box<(Bulkhead<CallRef>, Time)>>,
+    throttle: Option<Box<AdaptiveThrottle>>,
+    fallback: Option<Fallback>,
+    idempotency_key: bool,
+    /// Executed operations (non-idempotent edges only).
+    dedup: Option<Box<DedupTable>>,
+}
+
+#[derive(Clone, Debug)]
+struct EdgeRetry {
+    policy: super::patterns::backoff::RetryPolicy,
+    budget: Option<BudgetRt>,
 }
 
 #[derive(Clone, Debug)]
@@ -130,6 +243,10 @@ struct ServiceRt {
     rr: u32,
     overload: Option<(OverloadCurve, f64, f64)>,
     edges: Vec<u32>,
+    /// Load shedding: queue length at which arrivals are refused (`usize::MAX`: never).
+    shed_queue: usize,
+    /// Load shedding: longest wait in the queue before a request is refused (`Time::MAX`: none).
+    shed_wait: Time,
 }
 
 #[derive(Clone, Debug)]
@@ -215,6 +332,10 @@ pub struct Simulation {
     events: u64,
     calls: Vec<Call>,
     free: Vec<u32>,
+    logicals: Vec<Logical>,
+    lfree: Vec<u32>,
+    /// Retry at one layer only (the retry context travels with requests).
+    one_layer: bool,
     edges: Vec<Edge>,
     services: Vec<ServiceRt>,
     replicas: Vec<Replica>,
@@ -301,6 +422,18 @@ impl Simulation {
                 rr: 0,
                 overload: s.overload.as_ref().map(|o| (o.curve, o.factor, o.exponent)),
                 edges: own,
+                shed_queue: s
+                    .shed
+                    .as_ref()
+                    .and_then(|x| x.max_queue_length)
+                    .map(|q| q as usize)
+                    .unwrap_or(usize::MAX),
+                shed_wait: s
+                    .shed
+                    .as_ref()
+                    .and_then(|x| x.max_queue_wait_ms)
+                    .map(from_ms)
+                    .unwrap_or(Time::MAX),
             });
             for _ in 0..s.replicas {
                 replicas.push(Replica {
@@ -335,6 +468,9 @@ impl Simulation {
             events: 0,
             calls: Vec::new(),
             free: Vec::new(),
+            logicals: Vec::new(),
+            lfree: Vec::new(),
+            one_layer: scenario.retry_scope == super::scenario::RetryScope::OneLayer,
             service_stats: (0..n_services).map(|_| ServiceStats::default()).collect(),
             edge_stats: (0..edges.len()).map(|_| EdgeStats::default()).collect(),
             edges,
@@ -507,6 +643,10 @@ impl Simulation {
                 self.take_sample();
                 self.queue.push(self.now + self.interval, Ev::Sample);
             }
+            Ev::Retry(l) => self.retry(l),
+            Ev::Hedge(l) => self.hedge(l),
+            Ev::BulkheadWait(c) => self.bulkhead_wait(c),
+            Ev::ConnectTimeout(c) => self.connect_timeout(c),
         }
     }
 
@@ -542,6 +682,17 @@ impl Simulation {
             started_at: Time::MAX,
             transit_from: 0,
             transit_to: 0,
+            deadline: Time::MAX,
+            why: Why::Plain,
+            ctx_down: true,
+            is_retry: false,
+            local: false,
+            connected: false,
+            holds_permit: false,
+            cancelled: false,
+            timer_is_deadline: false,
+            opt_fb: 0,
+            crit_fb: 0,
         };
         if let Some(idx) = self.free.pop() {
             let slot = &mut self.calls[idx as usize];
@@ -583,8 +734,150 @@ impl Simulation {
         self.global.in_flight += 1;
         let traced = self.trace_every > 0 && corr.is_multiple_of(self.trace_every);
         let edge = self.clients[client as usize].edge;
-        let c = self.alloc(corr, edge, Caller::Client { client, user }, 1, traced);
+        self.make_call(
+            Caller::Client { client, user },
+            edge,
+            corr,
+            traced,
+            Time::MAX,
+            true,
+        );
+    }
+
+    /// A caller starts a call on `edge`: a single attempt, or — when the edge retries or hedges
+    /// — a logical call whose attempts the engine manages. `deadline_in` is the deadline the
+    /// caller's own request carries (`Time::MAX`: none); `ctx_in` is the retry context: whether
+    /// calls made at this layer may retry.
+    fn make_call(
+        &mut self,
+        caller: Caller,
+        edge: u32,
+        corr: u64,
+        traced: bool,
+        deadline_in: Time,
+        ctx_in: bool,
+    ) {
+        let now = self.now;
+        self.edge_stats[edge as usize].patterns.calls += 1;
+        let e = &mut self.edges[edge as usize];
+        let deadline = match e.deadline {
+            Some((budget, _)) if deadline_in == Time::MAX => now.saturating_add(budget),
+            Some(_) => deadline_in,
+            None => Time::MAX,
+        };
+        let has_retry = e.retry.is_some();
+        let retry_ok = has_retry && ctx_in;
+        let ctx_down = !self.one_layer || (ctx_in && !has_retry);
+        if retry_ok || e.hedge.is_some() {
+            let mut backoff = None;
+            if retry_ok {
+                if let Some(r) = e.retry.as_mut() {
+                    if let Some(b) = r.budget.as_mut() {
+                        b.on_first_attempt(now as f64 / 1e6);
+                    }
+                    backoff = Some(r.policy.backoff_state());
+                }
+            }
+            let lg = Logical {
+                gen: 0,
+                live: true,
+                caller,
+                edge,
+                corr,
+                traced,
+                deadline,
+                retry_ok,
+                ctx_down,
+                attempts: 0,
+                outstanding: 0,
+                hedges: 0,
+                done: false,
+                next_is_retry: false,
+                first_sent: now,
+                backoff,
+                refs: [CallRef { idx: 0, gen: 0 }; 4],
+            };
+            let l = if let Some(idx) = self.lfree.pop() {
+                let slot = &mut self.logicals[idx as usize];
+                let gen = slot.gen.wrapping_add(1);
+                *slot = Logical { gen, ..lg };
+                LRef { idx, gen }
+            } else {
+                self.logicals.push(lg);
+                LRef {
+                    idx: (self.logicals.len() - 1) as u32,
+                    gen: 0,
+                }
+            };
+            self.start_attempt(l);
+        } else {
+            let c = self.alloc(corr, edge, caller, 1, traced);
+            let call = self.call_mut(c);
+            call.deadline = deadline;
+            call.ctx_down = ctx_down;
+            self.send_request(c);
+        }
+    }
+
+    fn logical(&self, l: LRef) -> Option<&Logical> {
+        let lg = &self.logicals[l.idx as usize];
+        (lg.live && lg.gen == l.gen).then_some(lg)
+    }
+
+    /// Sends the next attempt of a logical call.
+    fn start_attempt(&mut self, l: LRef) {
+        let now = self.now;
+        let (corr, edge, traced, attempt, deadline, ctx_down, is_retry) = {
+            let lg = &mut self.logicals[l.idx as usize];
+            lg.attempts = lg.attempts.saturating_add(1);
+            lg.outstanding += 1;
+            let r = lg.next_is_retry;
+            lg.next_is_retry = false;
+            (
+                lg.corr,
+                lg.edge,
+                lg.traced,
+                lg.attempts,
+                lg.deadline,
+                lg.ctx_down,
+                r,
+            )
+        };
+        let c = self.alloc(corr, edge, Caller::Attempt(l), attempt, traced);
+        {
+            let call = self.call_mut(c);
+            call.deadline = deadline;
+            call.ctx_down = ctx_down;
+            call.is_retry = is_retry;
+        }
+        self.logicals[l.idx as usize].refs[(attempt as usize - 1) % 4] = c;
+        if let Some((delay, max)) = self.edges[edge as usize].hedge {
+            if (self.logicals[l.idx as usize].hedges as u32) < max {
+                self.queue.push(now + delay, Ev::Hedge(l));
+            }
+        }
         self.send_request(c);
+    }
+
+    /// The hedge timer of a logical call fired: send another attempt if it still waits.
+    fn hedge(&mut self, l: LRef) {
+        let Some(lg) = self.logical(l) else { return };
+        let max = self.edges[lg.edge as usize].hedge.map(|h| h.1).unwrap_or(0);
+        if lg.done || lg.outstanding == 0 || lg.hedges as u32 >= max {
+            return;
+        }
+        let edge = lg.edge as usize;
+        self.logicals[l.idx as usize].hedges += 1;
+        self.edge_stats[edge].patterns.hedges += 1;
+        self.start_attempt(l);
+    }
+
+    /// The retry timer of a logical call fired.
+    fn retry(&mut self, l: LRef) {
+        match self.logical(l) {
+            Some(lg) if !lg.done => self.start_attempt(l),
+            _ => {}
+        }
     }
 
     fn sample_ms(&mut self, l: &Latency) -> f64 {
@@ -640,27 +933,105 @@ impl Simulation {
             || (!self.partitions.is_empty() && self.partitioned(from, to))
     }
 
+    /// The caller refuses its own call before anything goes on the wire.
+    fn fail_locally(&mut self, c: CallRef, why: Why) {
+        let call = self.call_mut(c);
+        call.callee_done = true;
+        call.local = true;
+        call.phase = Phase::Idle;
+        let outcome = if why == Why::Deadline {
+            Outcome::Timeout
+        } else {
+            Outcome::Rejected
+        };
+        self.resolve(c, outcome, why);
+    }
+
+    /// One attempt asks the caller-side patterns for permission, in Resilience4j's decoration
+    /// order: adaptive throttling, the circuit breaker, the deadline, the bulkhead.
     fn send_request(&mut self, c: CallRef) {
         let edge = self.call_mut(c).edge;
-        self.edge_stats[edge as usize].sent += 1;
-        let now_ms = self.now / 1_000_000;
-        if let Some(b) = self.edges[edge as usize].breaker.as_mut() {
-            if !b.try_acquire(now_ms) {
-                // short-circuited: the caller fails fast and nothing goes on the wire
-                self.edge_stats[edge as usize].short_circuited += 1;
-                let call = self.call_mut(c);
-                call.callee_done = true;
-                call.phase = Phase::Idle;
-                self.resolve(c, Outcome::Rejected);
+        let e = edge as usize;
+        self.edge_stats[e].sent += 1;
+        self.global.attempts += 1;
+        let now = self.now;
+        if let Some(t) = self.edges[e].throttle.as_mut() {
+            let now_ms = now as f64 / 1e6;
+            let p = t.reject_probability(now_ms);
+            t.on_request(now_ms);
+            if p > 0.0 && self.rng.chance(p) {
+                self.edge_stats[e].patterns.throttled += 1;
+                self.fail_locally(c, Why::Throttle);
                 return;
             }
         }
-        let (timeout, from, to) = {
-            let e = &self.edges[edge as usize];
-            (e.timeout, e.from_node, e.to_service)
+        if let Some(b) = self.edges[e].breaker.as_mut() {
+            if !b.try_acquire(now / 1_000_000) {
+                // short-circuited: the caller fails fast and nothing goes on the wire
+                self.edge_stats[e].short_circuited += 1;
+                self.fail_locally(c, Why::Breaker);
+                return;
+            }
+        }
+        let deadline = self.calls[c.idx as usize].deadline;
+        if deadline != Time::MAX {
+            let margin = self.edges[e].deadline.map(|d| d.1).unwrap_or(0);
+            if now.saturating_add(margin) >= deadline {
+                self.edge_stats[e].patterns.deadline_exceeded += 1;
+                self.fail_locally(c, Why::Deadline);
+                return;
+            }
+        }
+        if let Some(bh) = self.edges[e].bulkhead.as_mut() {
+            match bh.0.acquire(c) {
+                Admit::Now => self.call_mut(c).holds_permit = true,
+                Admit::Wait => {
+                    let wait = bh.1;
+                    self.edge_stats[e].patterns.bulkhead_waits += 1;
+                    self.call_mut(c).phase = Phase::Idle;
+                    if wait > 0 {
+                        self.queue.push(now + wait, Ev::BulkheadWait(c));
+                    }
+                    return;
+                }
+                Admit::Reject => {
+                    self.edge_stats[e].patterns.bulkhead_rejected += 1;
+                    self.fail_locally(c, Why::Bulkhead);
+                    return;
+                }
+            }
+        }
+        self.transmit(c);
+    }
+
+    /// The attempt goes on the wire: arm its timers, then lose or deliver the request.
+    fn transmit(&mut self, c: CallRef) {
+        let now = self.now;
+        let (edge, deadline) = {
+            let call = self.call_mut(c);
+            (call.edge, call.deadline)
         };
+        let e = &mut self.edges[edge as usize];
+        let mut timeout = e.timeout;
+        if let Some(a) = e.adaptive.as_mut() {
+            timeout = Some(from_ms(a.timeout_ms()));
+        }
+        let mut by_deadline = false;
+        if deadline != Time::MAX {
+            let margin = e.deadline.map(|d| d.1).unwrap_or(0);
+            let left = deadline.saturating_sub(now.saturating_add(margin)).max(1);
+            if timeout.is_none_or(|t| left < t) {
+                timeout = Some(left);
+                by_deadline = true;
+            }
+        }
+        let (connect, from, to) = (e.connect_timeout, e.from_node, e.to_service);
+        self.call_mut(c).timer_is_deadline = by_deadline;
         if let Some(t) = timeout {
-            self.queue.push(self.now + t, Ev::Timeout(c));
+            self.queue.push(now + t, Ev::Timeout(c));
+        }
+        if let Some(t) = connect {
+            self.queue.push(now + t, Ev::ConnectTimeout(c));
         }
         if self.message_lost(edge, from, to) {
             let call = self.call_mut(c);
@@ -672,7 +1043,6 @@ impl Simulation {
         if d == 0 {
             self.deliver(c);
         } else {
-            let now = self.now;
             let call = self.call_mut(c);
             call.phase = Phase::ToCallee;
             call.transit_from = now;
@@ -726,11 +1096,26 @@ impl Simulation {
         }
     }
 
+    /// The callee refuses or answers a request without working on it.
+    fn reply_at_once(&mut self, c: CallRef, r: u32, outcome: Outcome, why: Why) {
+        let call = self.call_mut(c);
+        call.callee_done = true;
+        call.reply = outcome;
+        call.why = why;
+        self.send_reply(c, r);
+    }
+
     fn deliver(&mut self, c: CallRef) {
-        if self.get(c).is_none() {
+        let Some(call) = self.get(c) else { return };
+        if call.cancelled {
+            // the cancellation reached the callee first: nothing to do
+            let call = self.call_mut(c);
+            call.callee_done = true;
+            call.phase = Phase::Idle;
+            self.release_if_done(c);
             return;
         }
-        let edge = self.calls[c.idx as usize].edge;
+        let (edge, corr, deadline) = (call.edge, call.corr, call.deadline);
         let s = self.edges[edge as usize].to_service;
         let r = self.pick_replica(s);
         let now = self.now;
@@ -754,9 +1139,27 @@ impl Simulation {
             self.release_if_done(c);
             return;
         }
+        self.call_mut(c).connected = true;
+        let e = &self.edges[edge as usize];
+        if e.idempotency_key && e.dedup.as_ref().is_some_and(|d| d.contains(corr)) {
+            // a repeat of an operation already executed: answered from the key's record
+            self.edge_stats[edge as usize].patterns.deduplicated += 1;
+            self.reply_at_once(c, r, Outcome::Ok, Why::Plain);
+            return;
+        }
+        if deadline != Time::MAX && now >= deadline {
+            self.service_stats[s as usize].expired += 1;
+            self.reply_at_once(c, r, Outcome::Error, Why::Deadline);
+            return;
+        }
+        let rep = &self.replicas[r as usize];
+        let svc = &self.services[s as usize];
         if rep.busy < rep.workers {
             self.start(c, r, false);
-        } else if rep.queue.len() < self.services[s as usize].capacity {
+        } else if rep.queue.len() >= svc.shed_queue {
+            self.service_stats[s as usize].shed += 1;
+            self.reply_at_once(c, r, Outcome::Rejected, Why::Shed);
+        } else if rep.queue.len() < svc.capacity {
             self.touch(r);
             let inc = self.replicas[r as usize].incarnation;
             self.replicas[r as usize].queue.push_back(c);
@@ -765,10 +1168,7 @@ impl Simulation {
             call.incarnation = inc;
         } else {
             self.service_stats[s as usize].rejected += 1;
-            let call = self.call_mut(c);
-            call.callee_done = true;
-            call.reply = Outcome::Rejected;
-            self.send_reply(c, r);
+            self.reply_at_once(c, r, Outcome::Rejected, Why::QueueFull);
         }
     }
 
@@ -879,21 +1279,36 @@ impl Simulation {
     }
 
     fn send_child(&mut self, parent: CallRef, edge: u32) {
-        let (corr, traced) = {
+        let (corr, traced, deadline, ctx) = {
             let p = &self.calls[parent.idx as usize];
-            (p.corr, p.traced)
+            (p.corr, p.traced, p.deadline, p.ctx_down)
         };
-        let c = self.alloc(corr, edge, Caller::Job(parent), 1, traced);
-        self.send_request(c);
+        self.make_call(Caller::Job(parent), edge, corr, traced, deadline, ctx);
     }
 
-    fn child_done(&mut self, parent: CallRef, critical: bool, outcome: Outcome) {
+    fn child_done(&mut self, parent: CallRef, edge: u32, outcome: Outcome, fb: (u8, u8)) {
         if !self.job_alive(parent) {
             self.lose_job(parent);
             return;
         }
-        if outcome != Outcome::Ok && critical {
-            self.call_mut(parent).failed = true;
+        let (critical, fallback) = {
+            let e = &self.edges[edge as usize];
+            (e.critical, e.fallback)
+        };
+        let p = &mut self.calls[parent.idx as usize];
+        p.opt_fb = p.opt_fb.saturating_add(fb.0);
+        p.crit_fb = p.crit_fb.saturating_add(fb.1);
+        if outcome != Outcome::Ok {
+            if fallback.is_some() || !critical {
+                if critical {
+                    p.crit_fb = p.crit_fb.saturating_add(1);
+                } else {
+                    p.opt_fb = p.opt_fb.saturating_add(1);
+                }
+                self.edge_stats[edge as usize].patterns.fallbacks += 1;
+            } else {
+                p.failed = true;
+            }
         }
         let r = self.calls[parent.idx as usize].replica;
         let s = self.replicas[r as usize].service as usize;
@@ -922,11 +1337,11 @@ impl Simulation {
     /// The job is done: free the worker, take the next waiting request, send the reply.
     fn finish(&mut self, c: CallRef, outcome: Outcome) {
         let now = self.now;
-        let (r, arrived) = {
+        let (r, arrived, edge, corr) = {
             let call = self.call_mut(c);
             call.callee_done = true;
             call.reply = outcome;
-            (call.replica, call.arrived_at)
+            (call.replica, call.arrived_at, call.edge, call.corr)
         };
         self.touch(r);
         let s = self.replicas[r as usize].service as usize;
@@ -939,26 +1354,69 @@ impl Simulation {
         st.response.record_ns(now - arrived);
         st.window.record_ns(now - arrived);
         st.response_sum_ns += (now - arrived) as f64;
+        if outcome == Outcome::Ok {
+            let e = &mut self.edges[edge as usize];
+            if let Some(d) = e.dedup.as_mut() {
+                // a non-idempotent operation took effect
+                let first = d.record(corr, now);
+                let ps = &mut self.edge_stats[edge as usize].patterns;
+                if first {
+                    ps.effects += 1;
+                } else if e.idempotency_key {
+                    ps.deduplicated += 1;
+                } else {
+                    ps.effects += 1;
+                    ps.duplicates += 1;
+                    self.global.duplicates += 1;
+                }
+            }
+        }
         self.next_from_queue(r);
         self.send_reply(c, r);
     }
 
+    /// Free workers take waiting requests; those cancelled, past their deadline or (with load
+    /// shedding) waiting too long are answered at once instead of served.
     fn next_from_queue(&mut self, r: u32) {
-        let lifo = self.services[self.replicas[r as usize].service as usize].lifo;
-        let rep = &self.replicas[r as usize];
-        if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
-            return;
-        }
-        // account the queue area up to now before its length changes
-        self.touch(r);
-        let rep = &mut self.replicas[r as usize];
-        let next = if lifo {
-            rep.queue.pop_back()
-        } else {
-            rep.queue.pop_front()
+        let s = self.replicas[r as usize].service as usize;
+        let (lifo, shed_wait) = {
+            let svc = &self.services[s];
+            (svc.lifo, svc.shed_wait)
         };
-        if let Some(n) = next {
-            self.start(n, r, true);
+        loop {
+            let rep = &self.replicas[r as usize];
+            if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
+                return;
+            }
+            // account the queue area up to now before its length changes
+            self.touch(r);
+            let rep = &mut self.replicas[r as usize];
+            let next = if lifo {
+                rep.queue.pop_back()
+            } else {
+                rep.queue.pop_front()
+            };
+            let Some(n) = next else { return };
+            let now = self.now;
+            let (cancelled, deadline, arrived) = {
+                let call = &self.calls[n.idx as usize];
+                (call.cancelled, call.deadline, call.arrived_at)
+            };
+            if cancelled {
+                let call = self.call_mut(n);
+                call.callee_done = true;
+                call.phase = Phase::Idle;
+                self.release_if_done(n);
+            } else if deadline != Time::MAX && now >= deadline {
+                self.service_stats[s].expired += 1;
+                self.reply_at_once(n, r, Outcome::Error, Why::Deadline);
+            } else if now - arrived > shed_wait {
+                self.service_stats[s].shed += 1;
+                self.reply_at_once(n, r, Outcome::Rejected, Why::Shed);
+            } else {
+                self.start(n, r, true);
+                return;
+            }
         }
     }
 
@@ -996,8 +1454,8 @@ impl Simulation {
             self.release_if_done(c);
             return;
         }
-        let o = call.reply;
-        self.resolve(c, o);
+        let (o, why) = (call.reply, call.why);
+        self.resolve(c, o, why);
     }
 
     fn timeout(&mut self, c: CallRef) {
@@ -1005,36 +1463,109 @@ impl Simulation {
         if call.caller_done {
             return;
         }
-        self.resolve(c, Outcome::Timeout);
+        let (edge, by_deadline) = (call.edge as usize, call.timer_is_deadline);
+        let why = if by_deadline {
+            self.edge_stats[edge].patterns.deadline_exceeded += 1;
+            Why::Deadline
+        } else {
+            Why::Plain
+        };
+        self.resolve(c, Outcome::Timeout, why);
     }
 
-    /// The caller learns the outcome (a reply, or its own timeout).
-    fn resolve(&mut self, c: CallRef, outcome: Outcome) {
+    fn connect_timeout(&mut self, c: CallRef) {
+        let Some(call) = self.get(c) else { return };
+        if call.caller_done || call.connected {
+            return;
+        }
+        let edge = call.edge as usize;
+        self.edge_stats[edge].patterns.connect_failures += 1;
+        self.resolve(c, Outcome::Timeout, Why::Connect);
+    }
+
+    fn bulkhead_wait(&mut self, c: CallRef) {
+        let Some(call) = self.get(c) else { return };
+        if call.caller_done || call.holds_permit {
+            return;
+        }
+        let e = call.edge as usize;
+        if let Some(bh) = self.edges[e].bulkhead.as_mut() {
+            if bh.0.abandon(c) {
+                self.edge_stats[e].patterns.bulkhead_rejected += 1;
+                self.fail_locally(c, Why::Bulkhead);
+            }
+        }
+    }
+
+    /// Gives the edge's bulkhead permit back; the next waiting call (if any) goes out.
+    fn release_permit(&mut self, edge: u32) {
+        loop {
+            let Some(bh) = self.edges[edge as usize].bulkhead.as_mut() else {
+                return;
+            };
+            let Some(next) = bh.0.release() else { return };
+            match self.get(next) {
+                Some(call) if !call.caller_done => {
+                    self.call_mut(next).holds_permit = true;
+                    self.transmit(next);
+                    return;
+                }
+                // gone meanwhile: hand the permit on
+                _ => continue,
+            }
+        }
+    }
+
+    /// The caller learns the outcome of one attempt (a reply, its timeout, or a local refusal).
+    fn resolve(&mut self, c: CallRef, outcome: Outcome, why: Why) {
         let now = self.now;
         let call = self.call_mut(c);
         call.caller_done = true;
+        call.why = why;
         if outcome == Outcome::Timeout && call.phase == Phase::ToCaller {
             // the reply is still on the wire; it will arrive late
         } else if call.callee_done {
             call.phase = Phase::Idle;
         }
-        let (edge, caller, sent, traced) = (call.edge, call.caller, call.sent_at, call.traced);
-        let reached = call.replica != u32::MAX || outcome != Outcome::Rejected || !call.callee_done;
+        let (edge, caller, sent, traced, local, holds, is_retry) = (
+            call.edge,
+            call.caller,
+            call.sent_at,
+            call.traced,
+            call.local,
+            call.holds_permit,
+            call.is_retry,
+        );
+        let fb = (call.opt_fb, call.crit_fb);
+        call.holds_permit = false;
         if call.replica != u32::MAX {
             let r = call.replica as usize;
             self.replicas[r].outstanding -= 1;
         }
         let latency = now - sent;
-        if let Some(b) = self.edges[edge as usize].breaker.as_mut() {
-            // a short-circuited call never ran, so the breaker does not record it
-            let short_circuited = !reached;
-            if !short_circuited {
+        let e = &mut self.edges[edge as usize];
+        if !local {
+            // a call refused locally never ran, so the breaker does not record it
+            if let Some(b) = e.breaker.as_mut() {
+                if b.wants_random_sample() {
+                    b.set_random_sample(self.rng.uniform());
+                }
                 let o = if outcome == Outcome::Ok {
                     cb::Outcome::Success
                 } else {
                     cb::Outcome::Failure
                 };
                 b.on_result(now / 1_000_000, o, latency / 1_000_000);
+            }
+            if matches!(outcome, Outcome::Ok | Outcome::Error) {
+                if let Some(t) = e.throttle.as_mut() {
+                    t.on_accept(now as f64 / 1e6);
+                }
+            }
+            if outcome == Outcome::Ok {
+                if let Some(a) = e.adaptive.as_mut() {
+                    a.observe(latency as f64 / 1e6);
+                }
             }
         }
         let es = &mut self.edge_stats[edge as usize];
@@ -1066,7 +1597,25 @@ impl Simulation {
             }
             self.spans.push_back(span);
         }
+        if holds {
+            self.release_permit(edge);
+        }
         self.release_if_done(c);
+        match caller {
+            Caller::Attempt(l) => self.attempt_done(l, c, outcome, why, fb, is_retry),
+            _ => self.deliver_up(caller, edge, outcome, latency, fb),
+        }
+    }
+
+    /// The outcome of a whole call reaches its caller: a client, or the job that made it.
+    fn deliver_up(
+        &mut self,
+        caller: Caller,
+        edge: u32,
+        outcome: Outcome,
+        latency: Time,
+        fb: (u8, u8),
+    ) {
         match caller {
             Caller::Client { client, user } => {
                 let g = &mut self.global;
@@ -1077,18 +1626,148 @@ impl Simulation {
                     Outcome::Timeout => g.timeouts += 1,
                     Outcome::Rejected => g.rejected += 1,
                 }
+                let level = Level::of_request(outcome == Outcome::Ok, fb.0 as u32, fb.1 as u32);
+                g.levels[level as usize] += 1;
                 g.window.record_ns(latency);
                 if user != u32::MAX {
                     if let Some(think) = self.clients[client as usize].think.clone() {
                         let dt = from_ms(self.sample_ms(&think));
-                        self.queue.push(now + dt, Ev::Wake { client, user });
+                        self.queue.push(self.now + dt, Ev::Wake { client, user });
                     }
                 }
             }
-            Caller::Job(parent) => {
-                let critical = self.edges[edge as usize].critical;
-                self.child_done(parent, critical, outcome);
+            Caller::Job(parent) => self.child_done(parent, edge, outcome, fb),
+            Caller::Attempt(_) => {}
+        }
+    }
+
+    /// One attempt of a logical call ended: succeed, wait for a hedge, retry, or give up.
+    fn attempt_done(
+        &mut self,
+        l: LRef,
+        c: CallRef,
+        outcome: Outcome,
+        why: Why,
+        fb: (u8, u8),
+        is_retry: bool,
+    ) {
+        let now = self.now;
+        if self.logical(l).is_none() {
+            return;
+        }
+        let class = classify(outcome, why);
+        let i = l.idx as usize;
+        self.logicals[i].outstanding -= 1;
+        let (edge, retry_ok, done) = {
+            let lg = &self.logicals[i];
+            (lg.edge, lg.retry_ok, lg.done)
+        };
+        if retry_ok {
+            if let Some(r) = self.edges[edge as usize].retry.as_mut() {
+                if let Some(b) = r.budget.as_mut() {
+                    b.on_attempt_end(is_retry, class, &r.policy);
+                }
             }
+        }
+        if done {
+            self.free_logical_if_idle(l);
+            return;
+        }
+        if outcome == Outcome::Ok {
+            self.logicals[i].done = true;
+            self.cancel_other_attempts(l, c);
+            let (caller, first) = (self.logicals[i].caller, self.logicals[i].first_sent);
+            self.free_logical_if_idle(l);
+            self.deliver_up(caller, edge, outcome, now - first, fb);
+            return;
+        }
+        if self.logicals[i].outstanding > 0 {
+            // another attempt (a hedge) is still out: it may yet succeed
+            return;
+        }
+        let mut retry = false;
+        let attempts = self.logicals[i].attempts as u32;
+        if retry_ok && now < self.logicals[i].deadline {
+            if let Some(r) = self.edges[edge as usize].retry.as_mut() {
+                if r.policy.should_retry(attempts, class) {
+                    let allowed = match r.budget.as_mut() {
+                        Some(b) => b.try_retry(now as f64 / 1e6),
+                        None => true,
+                    };
+                    if allowed {
+                        retry = true;
+                    } else {
+                        self.edge_stats[edge as usize]
+                            .patterns
+                            .retries_denied_by_budget += 1;
+                    }
+                }
+            }
+        }
+        if retry {
+            let lg = &mut self.logicals[i];
+            let delay = match lg.backoff.as_mut() {
+                Some(b) => b.next_delay_ms(attempts, &mut self.rng),
+                None => 0.0,
+            };
+            lg.next_is_retry = true;
+            self.edge_stats[edge as usize].patterns.retries += 1;
+            self.global.retries += 1;
+            self.queue.push(now + from_ms(delay), Ev::Retry(l));
+        } else {
+            self.logicals[i].done = true;
+            let (caller, first) = (self.logicals[i].caller, self.logicals[i].first_sent);
+            self.free_logical_if_idle(l);
+            self.deliver_up(caller, edge, outcome, now - first, fb);
+        }
+    }
+
+    /// Hedging: the first success wins; the other attempts still out are cancelled.
+    fn cancel_other_attempts(&mut self, l: LRef, winner: CallRef) {
+        let refs = self.logicals[l.idx as usize].refs;
+        for c in refs {
+            if c == winner {
+                continue;
+            }
+            let Some(call) = self.get(c) else { continue };
+            let mine = matches!(call.caller, Caller::Attempt(x) if x == l);
+            if call.caller_done || !mine {
+                continue;
+            }
+            let (edge, replica, holds, is_retry) =
+                (call.edge, call.replica, call.holds_permit, call.is_retry);
+            let call = self.call_mut(c);
+            call.caller_done = true;
+            call.cancelled = true;
+            call.holds_permit = false;
+            if call.callee_done {
+                call.phase = Phase::Idle;
+            }
+            if replica != u32::MAX {
+                self.replicas[replica as usize].outstanding -= 1;
+            }
+            self.logicals[l.idx as usize].outstanding -= 1;
+            self.edge_stats[edge as usize].patterns.cancelled += 1;
+            let e = &mut self.edges[edge as usize];
+            if let Some(r) = e.retry.as_mut() {
+                if let Some(b) = r.budget.as_mut() {
+                    b.on_attempt_cancelled(is_retry);
+                }
+            }
+            if holds {
+                self.release_permit(edge);
+            } else if let Some(bh) = self.edges[edge as usize].bulkhead.as_mut() {
+                bh.0.abandon(c);
+            }
+            self.release_if_done(c);
+        }
+    }
+
+    fn free_logical_if_idle(&mut self, l: LRef) {
+        let lg = &mut self.logicals[l.idx as usize];
+        if lg.live && lg.gen == l.gen && lg.done && lg.outstanding == 0 {
+            lg.live = false;
+            self.lfree.push(l.idx);
         }
     }
 
@@ -1292,6 +1971,21 @@ impl Simulation {
             rejected: w.rejected,
             p50_ms: q[0] / 1000.0,
             p99_ms: q[1] / 1000.0,
+            attempts: w.attempts,
+            retries: w.retries,
+            levels: w.levels,
+            duplicates: w.duplicates,
+            breakers_open: self
+                .edges
+                .iter()
+                .filter_map(|e| e.breaker.as_ref())
+                .filter(|b| {
+                    !matches!(
+                        b.state(),
+                        cb::State::Closed | cb::State::Disabled | cb::State::MetricsOnly
+                    )
+                })
+                .count() as u32,
             services,
         };
         g.window.clear();
@@ -1500,5 +2194,50 @@ fn make_edge(
             .and_then(|v| BreakerConfig::from_json_value(v).ok())
             .and_then(|c| CircuitBreaker::new(c).ok())
             .map(Box::new),
+        adaptive: match &spec.timeout {
+            Some(Timeout::Adaptive {
+                percentile,
+                factor,
+                min_ms,
+                max_ms,
+                window,
+            }) => Some(Box::new(AdaptiveTimeout::new(
+                *percentile,
+                *factor,
+                *min_ms,
+                *max_ms,
+                *window,
+            ))),
+            _ => None,
+        },
+        deadline: match &spec.timeout {
+            Some(Timeout::Deadline {
+                budget_ms,
+                margin_ms,
+            }) => Some((from_ms(*budget_ms), from_ms(*margin_ms))),
+            _ => None,
+        },
+        connect_timeout: spec.connect_timeout_ms.map(from_ms),
+        retry: spec.retry.as_ref().map(|r| {
+            Box::new(EdgeRetry {
+                policy: r.policy(),
+                budget: r.budget.as_ref().and_then(BudgetRt::new),
+            })
+        }),
+        hedge: spec
+            .hedge
+            .as_ref()
+            .map(|h| (from_ms(h.delay_ms), h.max_hedges)),
+        bulkhead: spec
+            .bulkhead
+            .as_ref()
+            .map(|b| Box::new((Bulkhead::new(b.clone()), from_ms(b.max_wait_ms)))),
+        throttle: spec
+            .throttle
+            .as_ref()
+            .map(|t| Box::new(AdaptiveThrottle::new(t))),
+        fallback: spec.fallback,
+        idempotency_key: spec.idempotency_key,
+        dedup: (!spec.idempotent).then(|| Box::new(DedupTable::new(from_secs(60.0)))),
     }
 }

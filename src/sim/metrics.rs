@@ -22,7 +22,16 @@ pub struct GlobalStats {
     pub in_flight: u64,
     /// Latency in the current sampling window.
     pub window: WindowHistogram,
+    /// Attempts sent on every edge (user requests, their retries and all downstream calls).
+    pub attempts: u64,
+    /// Retries scheduled on every edge.
+    pub retries: u64,
+    /// Ended user requests by degradation level (full, reduced, minimal, maintenance).
+    pub levels: [u64; 4],
+    /// Duplicate side effects on every edge (see [`EdgePatternStats::duplicates`]).
+    pub duplicates: u64,
     last: [u64; 5],
+    last_more: [u64; 7],
 }
 
 /// Counts within one sampling window.
@@ -38,6 +47,14 @@ pub struct GlobalWindow {
     pub timeouts: u64,
     /// Rejections.
     pub rejected: u64,
+    /// Attempts on every edge.
+    pub attempts: u64,
+    /// Retries on every edge.
+    pub retries: u64,
+    /// Ended user requests by degradation level.
+    pub levels: [u64; 4],
+    /// Duplicate side effects.
+    pub duplicates: u64,
 }
 
 impl GlobalStats {
@@ -51,12 +68,31 @@ impl GlobalStats {
         ];
         let d: Vec<u64> = now.iter().zip(self.last).map(|(a, b)| a - b).collect();
         self.last = now;
+        let more = [
+            self.attempts,
+            self.retries,
+            self.levels[0],
+            self.levels[1],
+            self.levels[2],
+            self.levels[3],
+            self.duplicates,
+        ];
+        let m: Vec<u64> = more
+            .iter()
+            .zip(self.last_more)
+            .map(|(a, b)| a - b)
+            .collect();
+        self.last_more = more;
         GlobalWindow {
             requests: d[0],
             ok: d[1],
             errors: d[2],
             timeouts: d[3],
             rejected: d[4],
+            attempts: m[0],
+            retries: m[1],
+            levels: [m[2], m[3], m[4], m[5]],
+            duplicates: m[6],
         }
     }
 }
@@ -82,6 +118,10 @@ pub struct ServiceStats {
     pub dropped: u64,
     /// Lost in progress or in the queue when the replica crashed or restarted.
     pub lost: u64,
+    /// Refused by load shedding (queue too long, or waited too long).
+    pub shed: u64,
+    /// Dropped unserved because the deadline they carried had passed.
+    pub expired: u64,
     /// Sum of response times (arrival to reply) of completed requests, ns.
     pub response_sum_ns: f64,
     /// Response time at the service (queue wait + work + downstream waits).
@@ -140,6 +180,8 @@ pub struct EdgeStats {
     pub late_replies: u64,
     /// Calls the edge's circuit breaker refused at once (counted in `sent` and `rejected` too).
     pub short_circuited: u64,
+    /// What the edge's other patterns did.
+    pub patterns: EdgePatternStats,
     /// Time from sending to the outcome.
     pub latency: Histogram,
 }
@@ -184,6 +226,17 @@ pub struct Sample {
     pub p50_ms: f64,
     /// 99th percentile user latency, ms.
     pub p99_ms: f64,
+    /// Attempts sent on every edge in the window.
+    pub attempts: u64,
+    /// Retries scheduled in the window.
+    pub retries: u64,
+    /// User requests that ended in the window, by degradation level (full, reduced, minimal,
+    /// maintenance).
+    pub levels: [u64; 4],
+    /// Duplicate side effects (double charges) in the window.
+    pub duplicates: u64,
+    /// Circuit breakers not CLOSED at the end of the window (open, half-open, forced open).
+    pub breakers_open: u32,
     /// Per service, in scenario order.
     pub services: Vec<ServiceSample>,
 }
@@ -221,4 +274,37 @@ pub struct Span {
     pub end_ms: f64,
     /// The outcome the caller saw.
     pub outcome: Outcome,
+}
+
+/// What an edge's resilience patterns did (beyond the breaker), as the caller saw it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EdgePatternStats {
+    /// Logical calls (a first attempt plus its retries and hedges count once).
+    pub calls: u64,
+    /// Retries sent after a failed attempt.
+    pub retries: u64,
+    /// Retries the retry budget refused.
+    pub retries_denied_by_budget: u64,
+    /// Hedged attempts sent.
+    pub hedges: u64,
+    /// Attempts cancelled because another attempt of the same call had already succeeded.
+    pub cancelled: u64,
+    /// Failed calls answered by the fallback (or skipped as optional).
+    pub fallbacks: u64,
+    /// Calls the bulkhead refused (full, or the wait for a permit ran out).
+    pub bulkhead_rejected: u64,
+    /// Calls that waited for a bulkhead permit.
+    pub bulkhead_waits: u64,
+    /// Calls refused locally by adaptive throttling.
+    pub throttled: u64,
+    /// Calls failed at once because their deadline had no time left.
+    pub deadline_exceeded: u64,
+    /// Attempts that never reached a live replica before the connect timeout.
+    pub connect_failures: u64,
+    /// Side effects executed by the callee (non-idempotent calls only), duplicates included.
+    pub effects: u64,
+    /// Executions of an operation beyond its first: duplicate side effects (double charges).
+    pub duplicates: u64,
+    /// Repeats the callee answered from its idempotency-key record instead of executing.
+    pub deduplicated: u64,
 }

@@ -8,6 +8,7 @@ pub mod histogram;
 pub mod metrics;
 pub mod models;
 pub mod patterns;
+pub mod presets;
 pub mod queue;
 pub mod report;
 pub mod rng;

@@ -32,6 +32,7 @@ pub fn mmc(c: u32, rho: f64, seed: u64, system_capacity: Option<u32>) -> Scenari
             replicas: 1,
             load_balancer: Default::default(),
             overload: None,
+            shed: None,
         }],
         clients: vec![ClientSpec {
             name: "arrivals".into(),
@@ -42,6 +43,7 @@ pub fn mmc(c: u32, rho: f64, seed: u64, system_capacity: Option<u32>) -> Scenari
             },
         }],
         faults: vec![],
+        retry_scope: super::scenario::RetryScope::EveryLayer,
     }
 }
 

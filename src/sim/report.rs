@@ -2,8 +2,22 @@
 
 use super::engine::Simulation;
 use super::histogram::LatencySummary;
+use super::metrics::EdgePatternStats;
 use super::time::to_secs;
 use serde::Serialize;
+
+/// User requests by the degradation level of their answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Degradation {
+    /// Every dependency answered.
+    pub full: u64,
+    /// Optional parts missing or replaced by fallbacks.
+    pub reduced: u64,
+    /// Critical parts served by fallbacks.
+    pub minimal: u64,
+    /// Failed.
+    pub maintenance: u64,
+}
 
 /// Everything a run measured.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -43,6 +57,12 @@ pub struct GlobalReport {
     pub success_rate: f64,
     /// Successful requests per simulated second.
     pub goodput_per_s: f64,
+    /// Attempts sent on every edge, per user request (1 per hop when nothing retries).
+    pub attempts_per_request: f64,
+    /// Retries on every edge.
+    pub retries: u64,
+    /// Ended user requests by degradation level.
+    pub degradation: Degradation,
     /// Latency seen by users.
     pub latency_ms: LatencySummary,
 }
@@ -91,6 +111,10 @@ pub struct ServiceReport {
 pub struct Rejections {
     /// The queue was full.
     pub queue_full: u64,
+    /// By load shedding.
+    pub shed: u64,
+    /// Unserved because their deadline had passed.
+    pub expired: u64,
 }
 
 /// One edge.
@@ -112,6 +136,10 @@ pub struct EdgeReport {
     pub late_replies: u64,
     /// Calls refused by the edge's circuit breaker without being sent.
     pub short_circuited: u64,
+    /// Attempts on this edge per user request (27 at the bottom of three layers retrying 3×).
+    pub attempts_per_request: f64,
+    /// Retries, hedges, fallbacks, bulkhead and throttle refusals, side effects.
+    pub patterns: EdgePatternStats,
     /// Latency seen by the caller.
     pub latency_ms: LatencySummary,
 }
@@ -152,6 +180,8 @@ impl Simulation {
                     errors: st.errors,
                     rejected: Rejections {
                         queue_full: st.rejected,
+                        shed: st.shed,
+                        expired: st.expired,
                     },
                     dropped: st.dropped,
                     lost: st.lost,
@@ -191,6 +221,8 @@ impl Simulation {
                 rejected: e.rejected,
                 late_replies: e.late_replies,
                 short_circuited: e.short_circuited,
+                attempts_per_request: e.sent as f64 / g.requests.max(1) as f64,
+                patterns: e.patterns.clone(),
                 latency_ms: e.latency.summary_ms(),
             })
             .collect();
@@ -212,10 +244,68 @@ impl Simulation {
                     100.0
                 },
                 goodput_per_s: g.ok as f64 / t,
+                attempts_per_request: g.attempts as f64 / g.requests.max(1) as f64,
+                retries: g.retries,
+                degradation: Degradation {
+                    full: g.levels[0],
+                    reduced: g.levels[1],
+                    minimal: g.levels[2],
+                    maintenance: g.levels[3],
+                },
                 latency_ms: self.user_latency().summary_ms(),
             },
             services,
             edges,
         }
     }
+}
+
+/// The time series as CSV: one row per sample, user-request columns first, then each
+/// service's busy fraction, queue length and p99 (named after the service).
+pub fn series_csv(sim: &Simulation) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "t_s,requests,ok,errors,timeouts,rejected,success_pct,p50_ms,p99_ms,attempts,retries,\
+         full,reduced,minimal,maintenance,duplicates,breakers_open",
+    );
+    for s in &sim.scenario().services {
+        let _ = write!(
+            out,
+            ",{0}_busy,{0}_queue,{0}_p99_ms",
+            s.name.replace([',', '"', '\n'], "_")
+        );
+    }
+    out.push('\n');
+    for x in sim.series() {
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{:.2},{:.3},{:.3},{},{},{},{},{},{},{},{}",
+            x.t_s,
+            x.requests,
+            x.ok,
+            x.errors,
+            x.timeouts,
+            x.rejected,
+            x.success_rate(),
+            x.p50_ms,
+            x.p99_ms,
+            x.attempts,
+            x.retries,
+            x.levels[0],
+            x.levels[1],
+            x.levels[2],
+            x.levels[3],
+            x.duplicates,
+            x.breakers_open
+        );
+        for s in &x.services {
+            let _ = write!(
+                out,
+                ",{:.4},{:.2},{:.3}",
+                s.busy_fraction, s.queue_length, s.p99_ms
+            );
+        }
+        out.push('\n');
+    }
+    out
 }

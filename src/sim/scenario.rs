@@ -2,6 +2,13 @@
 //! latencies, faults, metrics settings and the seed. The app's knobs, the URL state, presets, saved
 //! files and the command line all read and write this one type. See `docs/scenario.md`.
 
+pub use super::patterns::budget::RetryScope;
+use super::patterns::bulkhead::BulkheadSpec;
+use super::patterns::deadline::Timeout;
+use super::patterns::degradation::Fallback;
+use super::patterns::hedging::HedgeSpec;
+use super::patterns::retry::RetrySpec;
+use super::patterns::shedding::{ShedSpec, ThrottleSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -37,6 +44,15 @@ pub struct Scenario {
     /// Faults injected on a timeline.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// Which layers may retry: `every_layer` (default: each call's own `retry` applies, so
+    /// attempts multiply down a chain) or `one_layer` (the retry context travels with the
+    /// request; below the first layer that retries, nobody does).
+    #[serde(default = "every_layer")]
+    pub retry_scope: RetryScope,
+}
+
+fn every_layer() -> RetryScope {
+    RetryScope::EveryLayer
 }
 
 fn default_version() -> u32 {
@@ -106,6 +122,9 @@ pub struct ServiceSpec {
     /// Latency that grows with the replica's own utilisation (overload feeding on itself).
     #[serde(default)]
     pub overload: Option<Overload>,
+    /// Load shedding at admission: by queue length and/or by time waited in the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shed: Option<ShedSpec>,
 }
 
 fn one() -> u32 {
@@ -301,10 +320,48 @@ pub struct CallSpec {
     /// takes them. Absent: no breaker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<serde_json::Value>,
+    /// How long the caller waits for a connection: a request that reaches no live replica
+    /// (crashed, partitioned, lost on the way) fails after this instead of after `timeout_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_timeout_ms: Option<f64>,
+    /// A request timeout other than a fixed one: `{"kind": "adaptive", ...}` (a percentile of
+    /// recent latencies times a factor) or `{"kind": "deadline", "budget_ms", "margin_ms"}`
+    /// (deadline propagation). Not together with `timeout_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Timeout>,
+    /// Retry failed attempts (attempts, backoff, retryable outcomes, budget).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+    /// Send a hedge when no reply came after a delay; the first success wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<HedgeSpec>,
+    /// A caller-side concurrency limit for this dependency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bulkhead: Option<BulkheadSpec>,
+    /// Client-side adaptive throttling (SRE book).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<ThrottleSpec>,
+    /// What the caller uses when this call fails: `cached`, `default` or `skip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Fallback>,
+    /// Whether running the operation twice is harmless (default true). When false, every
+    /// execution beyond the first is a duplicate side effect (e.g. a double charge).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub idempotent: bool,
+    /// Whether every attempt carries an idempotency key, so the callee answers repeats from its
+    /// record instead of executing them again (default false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotency_key: bool,
 }
 
 fn yes() -> bool {
     true
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl CallSpec {
@@ -316,6 +373,15 @@ impl CallSpec {
             network: NetworkSpec::default(),
             critical: true,
             breaker: None,
+            connect_timeout_ms: None,
+            timeout: None,
+            retry: None,
+            hedge: None,
+            bulkhead: None,
+            throttle: None,
+            fallback: None,
+            idempotent: true,
+            idempotency_key: false,
         }
     }
 }
@@ -635,6 +701,11 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(sh) = &s.shed {
+                if let Err(err) = sh.validate() {
+                    e.push(format!("{p}.shed.{err}"));
+                }
+            }
             for (j, c) in s.calls.iter().enumerate() {
                 c.validate(&format!("{p}.calls[{j}]"), &mut e);
             }
@@ -891,6 +962,41 @@ impl CallSpec {
             {
                 e.push(format!("{p}.breaker.{err}"));
             }
+        }
+        if let Some(t) = self.connect_timeout_ms {
+            if !(t.is_finite() && t > 0.0 && t <= limits::MAX_MS) {
+                e.push(format!(
+                    "{p}.connect_timeout_ms: must be above 0 and at most {}, got {t}",
+                    limits::MAX_MS
+                ));
+            }
+        }
+        if let Some(t) = &self.timeout {
+            if self.timeout_ms.is_some() {
+                e.push(format!(
+                    "{p}.timeout: give either timeout_ms (fixed) or timeout, not both"
+                ));
+            }
+            if let Err(err) = t.validate() {
+                e.push(format!("{p}.timeout.{err}"));
+            }
+        }
+        let mut sub = |name: &str, r: Result<(), String>| {
+            if let Err(err) = r {
+                e.push(format!("{p}.{name}.{err}"));
+            }
+        };
+        if let Some(r) = &self.retry {
+            sub("retry", r.validate());
+        }
+        if let Some(h) = &self.hedge {
+            sub("hedge", h.validate());
+        }
+        if let Some(b) = &self.bulkhead {
+            sub("bulkhead", b.validate());
+        }
+        if let Some(t) = &self.throttle {
+            sub("throttle", t.validate());
         }
         check_ms(&format!("{p}.network.delay_ms"), self.network.delay_ms, e);
         check_ms(&format!("{p}.network.jitter_ms"), self.network.jitter_ms, e);
