@@ -58,7 +58,8 @@ mod cli {
       run a scenario file or a lesson preset and print the JSON report (--series: the time
       series as CSV instead); --set changes one value,
       e.g. --set services[inventory].workers=80 --set clients[0].load.rate_per_s=5000
-      (presets: flash-sale, retry-amplification, thundering-herd, ambiguous-failure, jitter)
+      (presets: flash-sale, lock-saga, partition-quorum, retry-amplification,
+      thundering-herd, ambiguous-failure, jitter)
   faultline-cli bench-mmc --servers C --rho R --customers N [--seed S]
       run an M/M/c queue through the engine; print speed and the Erlang C comparison
   faultline-cli memcheck [--rate R] [--minutes M]
@@ -148,14 +149,32 @@ mod cli {
             Some(v) => Variant::parse(&v)
                 .ok_or_else(|| format!("--variant: “{v}” is not a variant (bad, fixed)"))?,
         };
-        let (mut scenario, what) = match (o.get::<String>("preset")?, &o.positional[..]) {
-            (Some(id), []) if id == "jitter" => return jitter_preset(&o, variant),
+        let sets: Vec<(&str, &str)> = o
+            .named
+            .iter()
+            .filter(|(n, _)| *n == "set")
+            .map(|(_, v)| {
+                v.split_once('=')
+                    .ok_or_else(|| format!("--set {v}: expected PATH=VALUE"))
+            })
+            .collect::<Result<_, _>>()?;
+        let preset = o.get::<String>("preset")?;
+        if o.get::<String>("variant")?.is_some() && preset.is_none() {
+            return Err("--variant only applies to --preset".into());
+        }
+        let (mut scenario, what) = match (preset, &o.positional[..]) {
+            (Some(id), []) if presets::MODELS.iter().any(|m| m.0 == id) => {
+                if o.get::<f64>("until")?.is_some() || csv {
+                    return Err(format!(
+                        "--until and --series do not apply to --preset {id} (a model, not a scenario)"
+                    ));
+                }
+                return presets::run_model(&id, variant, &sets, o.get::<u64>("seed")?)
+                    .map(|s| s + "\n");
+            }
             (Some(id), []) => {
                 let p = presets::find(&id).ok_or_else(|| {
-                    format!(
-                        "--preset: no preset “{id}” (presets: {}, jitter)",
-                        presets::ids()
-                    )
+                    format!("--preset: no preset “{id}” (presets: {})", presets::ids())
                 })?;
                 (p.scenario(variant)?, format!("preset {id}"))
             }
@@ -169,16 +188,8 @@ mod cli {
                 ))
             }
         };
-        if o.get::<String>("variant")?.is_some() && o.get::<String>("preset")?.is_none() {
-            return Err("--variant only applies to --preset".into());
-        }
-        for (name, v) in &o.named {
-            if *name == "set" {
-                let (path, value) = v
-                    .split_once('=')
-                    .ok_or_else(|| format!("--set {v}: expected PATH=VALUE"))?;
-                scenario = presets::set(&scenario, path, value)?;
-            }
+        for (path, value) in sets {
+            scenario = presets::set(&scenario, path, value)?;
         }
         if let Some(seed) = o.get::<u64>("seed")? {
             scenario.seed = seed;
@@ -194,33 +205,6 @@ mod cli {
         serde_json::to_string_pretty(&sim.report())
             .map(|s| s + "\n")
             .map_err(|e| e.to_string())
-    }
-
-    /// `run --preset jitter`: Brooker's contention model, plain exponential backoff (bad) or
-    /// full jitter (fixed), 100 clients.
-    fn jitter_preset(o: &Opts, variant: Variant) -> Result<String, String> {
-        if o.named.iter().any(|(n, _)| *n == "set" || *n == "until") {
-            return Err("--preset jitter takes --variant and --seed only".into());
-        }
-        let strategy = match variant {
-            Variant::Bad => "exponential",
-            Variant::Fixed => "full",
-        };
-        let seed = o.get::<u64>("seed")?.unwrap_or(1).to_string();
-        let args: Vec<String> = [
-            "--clients",
-            "100",
-            "--strategy",
-            strategy,
-            "--trials",
-            "100",
-            "--seed",
-            &seed,
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        faultline::sim::patterns::jitter_model::jitter_cli(&args).map(|s| s + "\n")
     }
 
     fn bench_mmc(args: &[String]) -> Result<String, String> {

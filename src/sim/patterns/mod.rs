@@ -11,5 +11,7 @@ pub mod degradation;
 pub mod hedging;
 pub mod idempotency;
 pub mod jitter_model;
+pub mod quorum;
 pub mod retry;
+pub mod saga;
 pub mod shedding;

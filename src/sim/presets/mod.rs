@@ -5,7 +5,12 @@
 //! the two variants is explicit, small and readable, and the command line's `--set` uses the
 //! very same code ([`set`]).
 
+use super::patterns::jitter_model::{self, JitterStrategy};
+use super::patterns::quorum::{self, QuorumConfig, Replication};
+use super::patterns::saga::{self, Design, SagaConfig};
 use super::scenario::Scenario;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 /// Which variant of a preset.
@@ -116,9 +121,100 @@ pub fn find(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
 }
 
-/// The ids, for error messages.
+/// The ids of every preset (engine scenarios and models), for error messages.
 pub fn ids() -> String {
-    PRESETS.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+    PRESETS
+        .iter()
+        .map(|p| p.id)
+        .chain(MODELS.iter().map(|m| m.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The lesson scenarios that are small models of their own rather than engine scenarios:
+/// (id, title, what the fix changes).
+pub const MODELS: &[(&str, &str, &str)] = &[
+    (
+        "lock-saga",
+        "Lock held across a remote call vs saga",
+        "reserve → charge (idempotency key, retries) → finalize as short local steps, with refund and cancel as compensations",
+    ),
+    (
+        "partition-quorum",
+        "Partition of a three-node store: split brain vs quorum",
+        "majority quorum writes: the minority side refuses instead of diverging",
+    ),
+    (
+        "jitter",
+        "Backoff and jitter (Brooker's contention model, 100 clients)",
+        "full jitter instead of plain exponential backoff",
+    ),
+];
+
+/// Runs a model preset (see [`MODELS`]) and returns its report as pretty JSON. `sets` are
+/// `PATH=VALUE` edits of the model's settings (e.g. `rate_per_s=50`); `seed` replaces its seed.
+pub fn run_model(
+    id: &str,
+    variant: Variant,
+    sets: &[(&str, &str)],
+    seed: Option<u64>,
+) -> Result<String, String> {
+    fn pretty(v: &impl Serialize) -> Result<String, String> {
+        serde_json::to_string_pretty(v).map_err(|e| e.to_string())
+    }
+    match id {
+        "lock-saga" => {
+            let mut c = SagaConfig::default();
+            for (path, value) in sets {
+                c = set_value(&c, path, value)?;
+            }
+            if let Some(s) = seed {
+                c.seed = s;
+            }
+            let d = match variant {
+                Variant::Bad => Design::LockAcrossCall,
+                Variant::Fixed => Design::Saga,
+            };
+            pretty(&saga::run(&c, d)?)
+        }
+        "partition-quorum" => {
+            let mut c = QuorumConfig::default();
+            for (path, value) in sets {
+                c = set_value(&c, path, value)?;
+            }
+            if let Some(s) = seed {
+                c.seed = s;
+            }
+            let m = match variant {
+                Variant::Bad => Replication::NoQuorum,
+                Variant::Fixed => Replication::Majority,
+            };
+            pretty(&quorum::run(&c, m)?)
+        }
+        "jitter" => {
+            if !sets.is_empty() {
+                return Err(
+                    "--preset jitter takes no --set (use faultline-cli jitter for other settings)"
+                        .into(),
+                );
+            }
+            let strategy = match variant {
+                Variant::Bad => JitterStrategy::Exponential,
+                Variant::Fixed => JitterStrategy::Full,
+            };
+            let s = jitter_model::run_trials(100, strategy, 100, seed.unwrap_or(1));
+            pretty(&serde_json::json!({
+                "clients": 100,
+                "strategy": strategy,
+                "trials": 100,
+                "calls_mean": s.calls_mean,
+                "calls_sd": s.calls_sd,
+                "time_mean_ms": s.time_mean_ms,
+                "time_sd_ms": s.time_sd_ms,
+            }))
+        }
+        other => Err(format!("no preset “{other}” (presets: {})", ids())),
+    }
 }
 
 impl Preset {
@@ -152,15 +248,23 @@ pub fn parse_value(text: &str) -> Value {
 /// element. The result is read back as a Scenario and validated, so a misspelt field or an
 /// out-of-range value is refused with the field's name.
 pub fn set(scenario: &Scenario, path: &str, value: &str) -> Result<Scenario, String> {
-    let mut root = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
-    let segs = parse_path(path)?;
-    let new = parse_value(value);
-    set_in(&mut root, &segs, &new, "")?;
-    let s: Scenario =
-        serde_json::from_value(root).map_err(|e| format!("--set {path}={value}: {e}"))?;
+    let s = set_value(scenario, path, value)?;
     s.validate()
         .map_err(|e| format!("--set {path}={value}: {e}"))?;
     Ok(s)
+}
+
+/// [`set`] for any serde type (the models' settings): edits the JSON form and reads it back.
+pub fn set_value<T: Serialize + DeserializeOwned>(
+    x: &T,
+    path: &str,
+    value: &str,
+) -> Result<T, String> {
+    let mut root = serde_json::to_value(x).map_err(|e| e.to_string())?;
+    let segs = parse_path(path)?;
+    let new = parse_value(value);
+    set_in(&mut root, &segs, &new, "")?;
+    serde_json::from_value(root).map_err(|e| format!("--set {path}={value}: {e}"))
 }
 
 #[derive(Debug, PartialEq)]
@@ -267,6 +371,21 @@ mod tests {
                 s.validate().unwrap();
             }
         }
+    }
+
+    #[test]
+    fn model_presets_run_and_refuse_unknown_settings() {
+        for (id, _, _) in MODELS {
+            for v in [Variant::Bad, Variant::Fixed] {
+                let out = run_model(id, v, &[], Some(1)).unwrap();
+                assert!(out.starts_with('{'), "{id}: {out}");
+            }
+        }
+        let e = run_model("lock-saga", Variant::Bad, &[("rate_per_sec", "3")], None).unwrap_err();
+        assert!(e.contains("rate_per_sec"), "{e}");
+        let e = run_model("lock-saga", Variant::Bad, &[("attempts", "0")], None).unwrap_err();
+        assert!(e.contains("attempts"), "{e}");
+        assert!(run_model("nope", Variant::Bad, &[], None).is_err());
     }
 
     #[test]
