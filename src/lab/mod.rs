@@ -5,3 +5,4 @@ pub mod knobs;
 pub mod layout;
 pub mod presets;
 pub mod state;
+pub mod playground;
