@@ -215,7 +215,7 @@ impl Playground {
 
 /// Milliseconds as seconds with at most one decimal ("10", "2.5").
 pub fn fmt_secs(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         (ms / 1000).to_string()
     } else {
         format!("{}.{}", ms / 1000, (ms % 1000) / 100)
