@@ -1,0 +1,308 @@
+//! Lesson content, read without the browser: the chapter index (`lessons/index.json`) and the
+//! widget markers inside a chapter's HTML fragment (`lessons/SLUG.html`).
+//!
+//! This file is plain Rust with no browser types, so the native test `tests/learn_content.rs`
+//! includes it (`#[path]`) and checks both the parsers and the shipped lesson files.
+//!
+//! A widget marker is an empty `div` on its own, between top-level blocks of the fragment:
+//!
+//! ```html
+//! <div data-widget="lab" data-preset="flash-sale" data-variant="bad"
+//!      data-title="The flash sale, unprotected" data-caption="What it shows."></div>
+//! ```
+//!
+//! `data-widget` is `lab` (needs `data-preset`), `breaker-playground` or `jitter-chart` (their
+//! preset defaults to `breaker-playground` and `jitter`). `data-variant` is optional. Attribute
+//! values are plain text: double-quoted, without `"`, `<`, `>` or `&`.
+
+use serde_json::Value;
+
+/// One chapter as listed in `lessons/index.json`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChapterMeta {
+    /// The chapter's name in URLs and file names: `#/learn/SLUG`, `lessons/SLUG.html`.
+    pub slug: String,
+    /// The human title.
+    pub title: String,
+    /// One line saying what the chapter teaches.
+    pub summary: String,
+    /// Reading time in minutes.
+    pub minutes: u32,
+}
+
+/// Reads `lessons/index.json`: `{"chapters": [{"slug", "title", "summary", "minutes"}]}`.
+/// Slugs must be plain names and unique; the slug is also the flashcards' chapter id.
+pub fn parse_index(text: &str) -> Result<Vec<ChapterMeta>, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("the lesson index is not JSON ({e})"))?;
+    let list = v
+        .get("chapters")
+        .and_then(Value::as_array)
+        .ok_or("the lesson index has no “chapters” list")?;
+    let mut out: Vec<ChapterMeta> = Vec::with_capacity(list.len());
+    for (i, c) in list.iter().enumerate() {
+        let text = |key: &str| -> Result<String, String> {
+            c.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("chapter {} of the lesson index has no “{key}”", i + 1))
+        };
+        let slug = text("slug")?;
+        if !crate::route::is_slug(&slug) || out.iter().any(|o| o.slug == slug) {
+            return Err(format!("lesson index: bad or repeated slug “{slug}”"));
+        }
+        out.push(ChapterMeta {
+            title: text("title")?,
+            summary: text("summary")?,
+            minutes: c.get("minutes").and_then(Value::as_u64).unwrap_or(1) as u32,
+            slug,
+        });
+    }
+    if out.is_empty() {
+        return Err("the lesson index lists no chapters".into());
+    }
+    Ok(out)
+}
+
+/// The position of `slug` in the index, if it is there.
+pub fn position(index: &[ChapterMeta], slug: &str) -> Option<usize> {
+    index.iter().position(|c| c.slug == slug)
+}
+
+/// What a widget marker asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WidgetKind {
+    /// The lab with a preset (and optionally a variant such as `bad` or `fixed`).
+    Lab,
+    /// The circuit-breaker playground.
+    BreakerPlayground,
+    /// Brooker's backoff-and-jitter chart.
+    JitterChart,
+}
+
+impl WidgetKind {
+    /// The kind named in `data-widget`.
+    pub fn parse(name: &str) -> Option<WidgetKind> {
+        match name {
+            "lab" => Some(WidgetKind::Lab),
+            "breaker-playground" => Some(WidgetKind::BreakerPlayground),
+            "jitter-chart" => Some(WidgetKind::JitterChart),
+            _ => None,
+        }
+    }
+
+    /// The name used in `data-widget`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WidgetKind::Lab => "lab",
+            WidgetKind::BreakerPlayground => "breaker-playground",
+            WidgetKind::JitterChart => "jitter-chart",
+        }
+    }
+}
+
+/// One widget embedded in a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WidgetSpec {
+    /// Which widget.
+    pub kind: WidgetKind,
+    /// The lab preset it runs.
+    pub preset: String,
+    /// The preset's variant, e.g. `bad` or `fixed`.
+    pub variant: Option<String>,
+    /// Heading shown on the widget.
+    pub title: String,
+    /// One or two sentences on what the widget shows.
+    pub caption: String,
+}
+
+impl WidgetSpec {
+    /// The lab link that runs this widget's scenario: `#/lab?preset=ID[&variant=V]`.
+    pub fn lab_href(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("#/lab?preset={}&variant={v}", self.preset),
+            None => format!("#/lab?preset={}", self.preset),
+        }
+    }
+}
+
+/// A piece of a chapter: trusted HTML to insert as is, or a widget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// HTML between widgets (whole top-level elements).
+    Html(String),
+    /// A widget marker, parsed.
+    Widget(WidgetSpec),
+}
+
+const MARKER: &str = "<div data-widget=";
+
+/// Splits a chapter's HTML at its widget markers. Whitespace-only HTML between markers is
+/// dropped. A malformed marker is an error naming it.
+pub fn split(html: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(MARKER) {
+        push_html(&mut out, &rest[..at]);
+        let tag_end = rest[at..]
+            .find('>')
+            .map(|i| at + i)
+            .ok_or("a widget marker is not closed")?;
+        let tag = &rest[at + 4..tag_end];
+        let after = rest[tag_end + 1..].trim_start();
+        let after = after
+            .strip_prefix("</div>")
+            .ok_or_else(|| format!("widget marker <div{tag}> must be empty"))?;
+        out.push(Segment::Widget(parse_widget(tag)?));
+        rest = after;
+    }
+    push_html(&mut out, rest);
+    Ok(out)
+}
+
+fn push_html(out: &mut Vec<Segment>, html: &str) {
+    if !html.trim().is_empty() {
+        out.push(Segment::Html(html.to_string()));
+    }
+}
+
+/// Parses the attributes of a marker (the text between `<div` and `>`).
+pub fn parse_widget(attrs: &str) -> Result<WidgetSpec, String> {
+    let pairs =
+        attributes(attrs).ok_or_else(|| format!("widget marker: bad attributes in “{attrs}”"))?;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let kind_name = get("data-widget").unwrap_or_default();
+    let kind =
+        WidgetKind::parse(&kind_name).ok_or_else(|| format!("unknown widget “{kind_name}”"))?;
+    let preset = match (kind, get("data-preset")) {
+        (_, Some(p)) => p,
+        (WidgetKind::BreakerPlayground, None) => "breaker-playground".into(),
+        (WidgetKind::JitterChart, None) => "jitter".into(),
+        (WidgetKind::Lab, None) => return Err("a lab widget needs data-preset".into()),
+    };
+    if !crate::route::is_slug(&preset) {
+        return Err(format!("widget preset “{preset}” is not a plain name"));
+    }
+    let variant = get("data-variant");
+    if variant
+        .as_deref()
+        .is_some_and(|v| !crate::route::is_slug(v))
+    {
+        return Err("widget variant is not a plain name".into());
+    }
+    Ok(WidgetSpec {
+        kind,
+        preset,
+        variant,
+        title: get("data-title").unwrap_or_else(|| kind.name().replace('-', " ")),
+        caption: get("data-caption").unwrap_or_default(),
+    })
+}
+
+/// `name="value"` pairs separated by whitespace; `None` if anything else is there.
+fn attributes(mut s: &str) -> Option<Vec<(&str, &str)>> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start();
+        if s.is_empty() {
+            return Some(out);
+        }
+        let (name, rest) = s.split_once("=\"")?;
+        let (value, rest) = rest.split_once('"')?;
+        if name.is_empty() || name.contains(char::is_whitespace) || value.contains(['<', '&']) {
+            return None;
+        }
+        out.push((name, value));
+        s = rest;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = r#"{"chapters": [
+        {"slug": "one", "title": "One", "summary": "First.", "minutes": 3},
+        {"slug": "two", "title": "Two", "summary": "Second.", "minutes": 2}
+    ]}"#;
+
+    #[test]
+    fn index_reads_chapters_in_order() {
+        let idx = parse_index(INDEX).expect("valid");
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx[0].slug, "one");
+        assert_eq!(idx[1].minutes, 2);
+        assert_eq!(position(&idx, "two"), Some(1));
+        assert_eq!(position(&idx, "three"), None);
+    }
+
+    #[test]
+    fn bad_indexes_are_refused_with_a_reason() {
+        assert!(parse_index("not json").unwrap_err().contains("not JSON"));
+        assert!(parse_index("{}").unwrap_err().contains("chapters"));
+        assert!(parse_index(r#"{"chapters": []}"#).is_err());
+        let no_title = r#"{"chapters": [{"slug": "a", "summary": "s"}]}"#;
+        assert!(parse_index(no_title).unwrap_err().contains("title"));
+        let bad_slug = r#"{"chapters": [{"slug": "../a", "title": "t", "summary": "s"}]}"#;
+        assert!(parse_index(bad_slug).is_err());
+        let twice = r#"{"chapters": [{"slug": "a", "title": "t", "summary": "s"},
+            {"slug": "a", "title": "t", "summary": "s"}]}"#;
+        assert!(parse_index(twice).unwrap_err().contains("repeated"));
+    }
+
+    #[test]
+    fn markers_split_the_html_and_parse() {
+        let html = "<p>Before.</p>\n<div data-widget=\"lab\" data-preset=\"flash-sale\" data-variant=\"fixed\" data-title=\"Flash sale\" data-caption=\"A cascade.\"></div>\n<p>After.</p>\n<div data-widget=\"jitter-chart\"></div>";
+        let parts = split(html).expect("valid");
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts[0], Segment::Html("<p>Before.</p>\n".into()));
+        let Segment::Widget(w) = &parts[1] else {
+            panic!("widget expected")
+        };
+        assert_eq!(w.kind, WidgetKind::Lab);
+        assert_eq!(w.preset, "flash-sale");
+        assert_eq!(w.variant.as_deref(), Some("fixed"));
+        assert_eq!(w.title, "Flash sale");
+        assert_eq!(w.caption, "A cascade.");
+        assert_eq!(w.lab_href(), "#/lab?preset=flash-sale&variant=fixed");
+        let Segment::Widget(j) = &parts[3] else {
+            panic!("widget expected")
+        };
+        assert_eq!(j.kind, WidgetKind::JitterChart);
+        assert_eq!(j.lab_href(), "#/lab?preset=jitter");
+        assert_eq!(j.title, "jitter chart");
+    }
+
+    #[test]
+    fn html_without_markers_is_one_segment() {
+        assert_eq!(
+            split("<p>x</p>").expect("valid"),
+            vec![Segment::Html("<p>x</p>".into())]
+        );
+        assert_eq!(split("  \n").expect("valid"), vec![]);
+    }
+
+    #[test]
+    fn malformed_markers_are_errors() {
+        assert!(split("<div data-widget=\"lab\"></div>")
+            .unwrap_err()
+            .contains("preset"));
+        assert!(split("<div data-widget=\"nope\"></div>")
+            .unwrap_err()
+            .contains("unknown"));
+        assert!(
+            split("<div data-widget=\"lab\" data-preset=\"x\"><p>no</p></div>")
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(split("<div data-widget=\"lab\" data-preset=x></div>").is_err());
+        assert!(split("<div data-widget=\"lab\" data-preset=\"a/b\"></div>").is_err());
+        assert!(split("<div data-widget=\"lab\" data-preset=\"x\"").is_err());
+    }
+}
