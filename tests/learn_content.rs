@@ -276,3 +276,21 @@ fn lessons_state_the_numbers_the_simulator_implements() {
         );
     }
 }
+
+#[test]
+fn list_and_footer_links_are_the_lesson_routes() {
+    use faultline::route::Route;
+    let idx = index();
+    let list = content::list_html(&idx);
+    for (i, c) in idx.iter().enumerate() {
+        let href = Route::Lesson(c.slug.clone()).href();
+        assert_eq!(Route::from_hash(&href), Route::Lesson(c.slug.clone()));
+        assert!(list.contains(&format!("href=\"{href}\"")), "{}", c.slug);
+        let footer = content::footer_html(&idx, i);
+        if i + 1 < idx.len() {
+            let next = Route::Lesson(idx[i + 1].slug.clone()).href();
+            assert!(footer.contains(&format!("href=\"{next}\" rel=\"next\"")));
+        }
+        assert!(footer.contains(&format!("href=\"{}\"", Route::Flashcards.href())));
+    }
+}

@@ -223,6 +223,69 @@ fn attributes(mut s: &str) -> Option<Vec<(&str, &str)>> {
     }
 }
 
+/// `s` with the HTML special characters escaped, for text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The chapter list of `#/learn`: an ordered list of linked titles, summaries and reading times.
+pub fn list_html(index: &[ChapterMeta]) -> String {
+    let mut h = String::from("<ol class=\"lesson-list\" data-testid=\"lesson-list\">");
+    for c in index {
+        h += &format!(
+            "<li><h2><a href=\"#/learn/{}\">{}</a></h2><p>{}</p><p class=\"lesson-meta\">{} min read</p></li>",
+            c.slug,
+            escape(&c.title),
+            escape(&c.summary),
+            c.minutes
+        );
+    }
+    h + "</ol>"
+}
+
+/// The top of chapter `pos`: a link back to the list, its place and reading time, the title
+/// (the page's `h1`, id `page-title`) and the summary.
+pub fn header_html(index: &[ChapterMeta], pos: usize) -> String {
+    let c = &index[pos];
+    format!(
+        "<p class=\"lesson-kicker\"><a href=\"#/learn\" data-testid=\"lesson-all\">All chapters</a> · Chapter {} of {} · {} min read</p><h1 id=\"page-title\">{}</h1><p class=\"lead\">{}</p>",
+        pos + 1,
+        index.len(),
+        c.minutes,
+        escape(&c.title),
+        escape(&c.summary)
+    )
+}
+
+/// The bottom of chapter `pos`: the flashcards link and the previous / all / next links.
+pub fn footer_html(index: &[ChapterMeta], pos: usize) -> String {
+    let link = |i: usize, rel: &str, dir: &str| {
+        format!(
+            "<a href=\"#/learn/{}\" rel=\"{rel}\" data-testid=\"lesson-{rel}\"><span class=\"lesson-nav-dir\">{dir}</span>{}</a>",
+            index[i].slug,
+            escape(&index[i].title)
+        )
+    };
+    let prev = pos.checked_sub(1).map(|i| link(i, "prev", "Previous"));
+    let next = (pos + 1 < index.len()).then(|| link(pos + 1, "next", "Next"));
+    format!(
+        "<p class=\"lesson-cards\"><a href=\"#/cards\" data-testid=\"lesson-cards\">Review the cards for this chapter</a> — in the card browser, choose “{}” under Chapter or tag.</p><nav class=\"lesson-nav\" aria-label=\"Chapters\">{}<a href=\"#/learn\" class=\"lesson-nav-all\">All chapters</a>{}</nav>",
+        escape(&index[pos].title),
+        prev.unwrap_or_default(),
+        next.unwrap_or_default()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +303,38 @@ mod tests {
         assert_eq!(idx[1].minutes, 2);
         assert_eq!(position(&idx, "two"), Some(1));
         assert_eq!(position(&idx, "three"), None);
+    }
+
+    #[test]
+    fn list_header_and_footer_link_the_chapters() {
+        let idx = parse_index(INDEX).expect("valid");
+        let list = list_html(&idx);
+        assert!(list.starts_with("<ol class=\"lesson-list\" data-testid=\"lesson-list\">"));
+        assert!(list.contains("<a href=\"#/learn/one\">One</a>"));
+        assert!(list.contains("3 min read"));
+        let head = header_html(&idx, 1);
+        assert!(head.contains("Chapter 2 of 2 · 2 min read"));
+        assert!(head.contains("<h1 id=\"page-title\">Two</h1>"));
+        let first = footer_html(&idx, 0);
+        assert!(!first.contains("rel=\"prev\""));
+        assert!(first.contains("<a href=\"#/learn/two\" rel=\"next\" data-testid=\"lesson-next\">"));
+        let last = footer_html(&idx, 1);
+        assert!(last.contains("href=\"#/learn/one\" rel=\"prev\""));
+        assert!(!last.contains("rel=\"next\""));
+        assert!(last.contains("choose “Two”"));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+        let idx = vec![ChapterMeta {
+            slug: "x".into(),
+            title: "<script>".into(),
+            summary: "a & b".into(),
+            minutes: 1,
+        }];
+        assert!(list_html(&idx).contains("&lt;script&gt;"));
+        assert!(header_html(&idx, 0).contains("a &amp; b"));
     }
 
     #[test]

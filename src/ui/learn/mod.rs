@@ -8,52 +8,61 @@ pub mod content;
 mod fetch;
 mod widget;
 
-use crate::route::Route;
-use content::{position, split, ChapterMeta, Segment};
+use content::{footer_html, header_html, list_html, position, split, Segment};
+use leptos::either::Either;
 use leptos::prelude::*;
-use std::sync::Arc;
 pub use widget::LessonWidget;
 
-/// A fetched thing, as the page shows it.
+/// What a Learn page shows. The list and the chapter's header and footer are built as HTML
+/// strings by [`content`] (a few typed views keep the wasm small).
 #[derive(Clone)]
-enum Load<T> {
+enum Load {
     Loading,
-    Ready(T),
     Failed(String),
+    /// The chapter list, as HTML.
+    List(String),
+    /// The slug names no chapter in the index.
+    Missing,
+    Chapter {
+        header: String,
+        parts: Vec<Segment>,
+        footer: String,
+    },
 }
 
-/// "Loading …" or the failure with a retry button.
-fn status_view(what: &'static str, error: Option<String>, retry: Callback<()>) -> AnyView {
-    match error {
-        None => view! {
-            <p class="learn-status" role="status" data-testid="learn-loading">{format!("Loading {what}…")}</p>
-        }
-        .into_any(),
-        Some(e) => view! {
-            <div class="learn-error" role="alert" data-testid="learn-error">
-                <p>{format!("Could not load {what}: {e}.")}</p>
-                <p>"Check your connection, then try again."</p>
-                <button type="button" data-testid="learn-retry" on:click=move |_| retry.run(())>
-                    "Try again"
-                </button>
-            </div>
-        }
-        .into_any(),
+/// The loading notice, or the failure with a retry button.
+#[component]
+fn Status(state: RwSignal<Load>, what: &'static str, retry: Callback<()>) -> impl IntoView {
+    view! {
+        {move || state.with(|s| matches!(s, Load::Loading)).then(|| view! {
+            <p class="learn-status" role="status" data-testid="learn-loading">"Loading " {what} "…"</p>
+        })}
+        {move || state.with(|s| match s {
+            Load::Failed(e) => Some(view! {
+                <div class="learn-error" role="alert" data-testid="learn-error">
+                    <p>"Could not load " {what} ": " {e.clone()} "."</p>
+                    <p>"Check your connection, then try again."</p>
+                    <button type="button" data-testid="learn-retry" on:click=move |_| retry.run(())>
+                        "Try again"
+                    </button>
+                </div>
+            }),
+            _ => None,
+        })}
     }
 }
 
 /// `#/learn`: every chapter with its summary and reading time.
 #[component]
 pub fn LearnPage() -> impl IntoView {
-    let state = RwSignal::new(Load::<Arc<[ChapterMeta]>>::Loading);
+    let state = RwSignal::new(Load::Loading);
     let load = move || {
         state.set(Load::Loading);
         fetch::load_index(move |r| {
-            let _ = state.try_set(r.map_or_else(Load::Failed, Load::Ready));
+            let _ = state.try_set(r.map_or_else(Load::Failed, |idx| Load::List(list_html(&idx))));
         });
     };
     load();
-    let retry = Callback::new(move |()| load());
 
     view! {
         <section class="page learn" aria-labelledby="page-title">
@@ -65,40 +74,19 @@ pub fn LearnPage() -> impl IntoView {
                 "and graceful degradation. Four incident stories, the common mistakes and a monitoring checklist close the course. "
                 "Every chapter asks you to predict, run and compare."
             </p>
-            {move || match state.get() {
-                Load::Ready(idx) => view! {
-                    <ol class="lesson-list" data-testid="lesson-list">
-                        {idx.iter().map(|c| view! {
-                            <li>
-                                <h2><a href=Route::Lesson(c.slug.clone()).href()>{c.title.clone()}</a></h2>
-                                <p>{c.summary.clone()}</p>
-                                <p class="lesson-meta">{minutes(c.minutes)}</p>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
-                Load::Loading => status_view("the chapter list", None, retry),
-                Load::Failed(e) => status_view("the chapter list", Some(e), retry),
-            }}
+            <Status state what="the chapter list" retry=Callback::new(move |()| load()) />
+            {move || state.with(|s| match s {
+                Load::List(h) => Some(view! { <div inner_html=h.clone()></div> }),
+                _ => None,
+            })}
         </section>
     }
-}
-
-fn minutes(m: u32) -> String {
-    format!("{m} min read")
-}
-
-/// A loaded chapter: the index, its place in it and its parts.
-struct Chapter {
-    index: Arc<[ChapterMeta]>,
-    pos: usize,
-    parts: Vec<Segment>,
 }
 
 /// `#/learn/SLUG`: one chapter, with its widgets and links to the neighbours.
 #[component]
 pub fn LessonPage(slug: String) -> impl IntoView {
-    let state = RwSignal::new(Load::<Option<Arc<Chapter>>>::Loading);
+    let state = RwSignal::new(Load::Loading);
     let slug = StoredValue::new(slug);
     let load = move || {
         state.set(Load::Loading);
@@ -112,16 +100,19 @@ pub fn LessonPage(slug: String) -> impl IntoView {
                 }
             };
             let Some(pos) = position(&index, &slug) else {
-                let _ = state.try_set(Load::Ready(None));
+                let _ = state.try_set(Load::Missing);
                 return;
             };
             let url = format!("{}{slug}.html", fetch::LESSONS_DIR);
             fetch::fetch_text(&url, move |r| {
                 let next = match r.and_then(|html| split(&html)) {
                     Ok(parts) => {
-                        let title = &index[pos].title;
-                        document().set_title(&format!("{title} · Learn · Faultline"));
-                        Load::Ready(Some(Arc::new(Chapter { index, pos, parts })))
+                        document().set_title(&format!("{} · Learn · Faultline", index[pos].title));
+                        Load::Chapter {
+                            header: header_html(&index, pos),
+                            parts,
+                            footer: footer_html(&index, pos),
+                        }
                     }
                     Err(e) => Load::Failed(e),
                 };
@@ -131,81 +122,33 @@ pub fn LessonPage(slug: String) -> impl IntoView {
     };
     load();
     window().scroll_to_with_x_and_y(0.0, 0.0);
-    let retry = Callback::new(move |()| load());
-
-    move || match state.get() {
-        Load::Ready(Some(ch)) => chapter_view(&ch).into_any(),
-        other => view! {
-            <section class="page learn" aria-labelledby="page-title">
-                <p class="lesson-kicker"><a href=Route::Learn.href()>"All chapters"</a></p>
-                <h1 id="page-title">"Learn"</h1>
-                {match other {
-                    Load::Failed(e) => status_view("this chapter", Some(e), retry),
-                    Load::Ready(_) => view! {
-                        <p data-testid="lesson-missing">
-                            {format!("There is no chapter called “{}”. ", slug.get_value())}
-                            <a href=Route::Learn.href()>"See all chapters"</a>"."
-                        </p>
-                    }.into_any(),
-                    Load::Loading => status_view("this chapter", None, retry),
-                }}
-            </section>
-        }
-        .into_any(),
-    }
-}
-
-fn chapter_view(ch: &Chapter) -> impl IntoView {
-    let meta = &ch.index[ch.pos];
-    let total = ch.index.len();
-    let link = |i: usize| Route::Lesson(ch.index[i].slug.clone()).href();
-    let prev = ch.pos.checked_sub(1).map(|i| {
-        view! {
-            <a href=link(i) rel="prev" data-testid="lesson-prev">
-                <span class="lesson-nav-dir">"Previous"</span>{ch.index[i].title.clone()}
-            </a>
-        }
-    });
-    let next = (ch.pos + 1 < total).then(|| {
-        view! {
-            <a href=link(ch.pos + 1) rel="next" data-testid="lesson-next">
-                <span class="lesson-nav-dir">"Next"</span>{ch.index[ch.pos + 1].title.clone()}
-            </a>
-        }
-    });
-    let parts = ch
-        .parts
-        .iter()
-        .map(|p| match p {
-            Segment::Html(h) => {
-                view! { <div class="lesson-body" inner_html=h.clone()></div> }.into_any()
-            }
-            Segment::Widget(w) => view! { <LessonWidget spec=w.clone() /> }.into_any(),
-        })
-        .collect_view();
 
     view! {
-        <article class="page learn lesson" data-testid="lesson" data-slug=meta.slug.clone() aria-labelledby="page-title">
-            <header class="lesson-header">
-                <p class="lesson-kicker">
-                    <a href=Route::Learn.href() data-testid="lesson-all">"All chapters"</a>
-                    {format!(" · Chapter {} of {total} · {}", ch.pos + 1, minutes(meta.minutes))}
+        <div class="page learn">
+            {move || state.with(|s| !matches!(s, Load::Chapter { .. })).then(|| view! {
+                <p class="lesson-kicker"><a href="#/learn">"All chapters"</a></p>
+                <h1 id="page-title">"Learn"</h1>
+            })}
+            <Status state what="this chapter" retry=Callback::new(move |()| load()) />
+            {move || state.with(|s| matches!(s, Load::Missing)).then(|| view! {
+                <p data-testid="lesson-missing">
+                    "There is no chapter called “" {slug.get_value()} "”. "
+                    <a href="#/learn">"See all chapters"</a> "."
                 </p>
-                <h1 id="page-title">{meta.title.clone()}</h1>
-                <p class="lead">{meta.summary.clone()}</p>
-            </header>
-            {parts}
-            <footer class="lesson-footer">
-                <p class="lesson-cards">
-                    <a href=Route::Flashcards.href() data-testid="lesson-cards">"Review the cards for this chapter"</a>
-                    {format!(" — in the card browser, choose “{}” under Chapter or tag.", meta.title)}
-                </p>
-                <nav class="lesson-nav" aria-label="Chapters">
-                    {prev}
-                    <a href=Route::Learn.href() class="lesson-nav-all">"All chapters"</a>
-                    {next}
-                </nav>
-            </footer>
-        </article>
+            })}
+            {move || state.with(|s| match s {
+                Load::Chapter { header, parts, footer } => Some(view! {
+                    <article class="lesson" data-testid="lesson" data-slug=slug.get_value() aria-labelledby="page-title">
+                        <header class="lesson-header" inner_html=header.clone()></header>
+                        {parts.iter().map(|p| match p {
+                            Segment::Html(h) => Either::Left(view! { <div class="lesson-body" inner_html=h.clone()></div> }),
+                            Segment::Widget(w) => Either::Right(view! { <LessonWidget spec=w.clone() /> }),
+                        }).collect_view()}
+                        <footer class="lesson-footer" inner_html=footer.clone()></footer>
+                    </article>
+                }),
+                _ => None,
+            })}
+        </div>
     }
 }
