@@ -286,6 +286,80 @@ pub fn footer_html(index: &[ChapterMeta], pos: usize) -> String {
     )
 }
 
+/// The top of `#/learn`, above the list (or its loading or error notice).
+const LEARN_INTRO: &str = "<h1 id=\"page-title\">Learn</h1>\
+<p class=\"lead\">Short lessons on partial failure, each with a simulation you can run.</p>\
+<p>Start with why a missing reply is not a crash, then meet the patterns that contain the damage: \
+circuit breakers, bulkheads, timeouts and deadlines, retries with backoff and jitter, idempotency keys \
+and graceful degradation. Four incident stories, the common mistakes and a monitoring checklist close \
+the course. Every chapter asks you to predict, run and compare.</p>";
+
+/// The whole `#/learn` page: the introduction, then `body` (the list or a notice).
+pub fn list_page_html(body: &str) -> String {
+    format!("{LEARN_INTRO}{body}")
+}
+
+/// A chapter page that has no chapter to show yet: a way back, the heading and `body`.
+pub fn status_page_html(body: &str) -> String {
+    format!("<p class=\"lesson-kicker\"><a href=\"#/learn\">All chapters</a></p><h1 id=\"page-title\">Learn</h1>{body}")
+}
+
+/// The notice shown while `what` loads.
+pub fn loading_html(what: &str) -> String {
+    format!("<p class=\"learn-status\" role=\"status\" data-testid=\"learn-loading\">Loading {what}…</p>")
+}
+
+/// The notice shown when `what` failed to load, with a retry button (`data-retry`).
+pub fn error_html(what: &str, error: &str) -> String {
+    format!(
+        "<div class=\"learn-error\" role=\"alert\" data-testid=\"learn-error\"><p>Could not load {what}: {}.</p>\
+<p>Check your connection, then try again.</p>\
+<button type=\"button\" data-retry data-testid=\"learn-retry\">Try again</button></div>",
+        escape(error)
+    )
+}
+
+/// The notice for a slug that names no chapter.
+pub fn missing_html(slug: &str) -> String {
+    format!(
+        "<p data-testid=\"lesson-missing\">There is no chapter called “{}”. <a href=\"#/learn\">See all chapters</a>.</p>",
+        escape(slug)
+    )
+}
+
+/// Chapter `pos` as one article: header, its parts, footer. Widget markers become empty slots
+/// `<div class="lesson-widget-slot" id="lesson-widget-N">` for the page to mount
+/// `LessonWidget`s into; their specs are returned in the same order.
+pub fn lesson_html(
+    index: &[ChapterMeta],
+    pos: usize,
+    parts: &[Segment],
+) -> (String, Vec<WidgetSpec>) {
+    let mut widgets = Vec::new();
+    let mut h = format!(
+        "<article class=\"lesson\" data-testid=\"lesson\" data-slug=\"{}\" aria-labelledby=\"page-title\"><header class=\"lesson-header\">{}</header>",
+        index[pos].slug,
+        header_html(index, pos)
+    );
+    for p in parts {
+        match p {
+            Segment::Html(s) => h += s,
+            Segment::Widget(w) => {
+                h += &format!(
+                    "<div class=\"lesson-widget-slot\" id=\"lesson-widget-{}\"></div>",
+                    widgets.len()
+                );
+                widgets.push(w.clone());
+            }
+        }
+    }
+    h += &format!(
+        "<footer class=\"lesson-footer\">{}</footer></article>",
+        footer_html(index, pos)
+    );
+    (h, widgets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +396,41 @@ mod tests {
         assert!(last.contains("href=\"#/learn/one\" rel=\"prev\""));
         assert!(!last.contains("rel=\"next\""));
         assert!(last.contains("choose “Two”"));
+    }
+
+    #[test]
+    fn a_lesson_becomes_one_article_with_widget_slots() {
+        let idx = parse_index(INDEX).expect("valid");
+        let parts = split("<p>A</p><div data-widget=\"jitter-chart\"></div><p>B</p><div data-widget=\"breaker-playground\"></div>")
+            .expect("valid");
+        let (html, widgets) = lesson_html(&idx, 0, &parts);
+        assert!(
+            html.starts_with("<article class=\"lesson\" data-testid=\"lesson\" data-slug=\"one\"")
+        );
+        assert!(html.contains("<h1 id=\"page-title\">One</h1>"));
+        assert!(html.contains(
+            "<p>A</p><div class=\"lesson-widget-slot\" id=\"lesson-widget-0\"></div><p>B</p>"
+        ));
+        assert!(html.contains("id=\"lesson-widget-1\""));
+        assert!(!html.contains("data-widget"));
+        assert!(html.ends_with("</footer></article>"));
+        assert_eq!(widgets.len(), 2);
+        assert_eq!(widgets[1].kind, WidgetKind::BreakerPlayground);
+    }
+
+    #[test]
+    fn notices_say_what_failed_and_offer_a_retry() {
+        let e = error_html("this chapter", "the server answered 404 <Not Found>");
+        assert!(e.contains("role=\"alert\""));
+        assert!(
+            e.contains("Could not load this chapter: the server answered 404 &lt;Not Found&gt;.")
+        );
+        assert!(e.contains("<button type=\"button\" data-retry"));
+        assert!(loading_html("the chapter list").contains("Loading the chapter list…"));
+        assert!(missing_html("a<b").contains("“a&lt;b”"));
+        assert!(list_page_html("X").starts_with("<h1 id=\"page-title\">Learn</h1>"));
+        assert!(list_page_html("X").ends_with("X"));
+        assert!(status_page_html("Y").contains("<h1 id=\"page-title\">Learn</h1>Y"));
     }
 
     #[test]

@@ -87,7 +87,9 @@ thread_local! {
 /// The chapter index, fetched once per session (at once if already loaded).
 pub fn load_index(done: impl FnOnce(Result<Arc<[ChapterMeta]>, String>) + 'static) {
     if let Some(idx) = INDEX.with(|i| i.borrow().clone()) {
-        return done(Ok(idx));
+        // later, like a fetch: the caller's page is in the document by then
+        leptos::task::spawn_local(async move { done(Ok(idx)) });
+        return;
     }
     fetch_text(&format!("{LESSONS_DIR}index.json"), move |r| {
         let r = r
