@@ -9,8 +9,10 @@
 pub enum Route {
     /// The simulator.
     Lab,
-    /// Lessons.
+    /// Lessons: the chapter list.
     Learn,
+    /// One lesson chapter, `#/learn/SLUG`; holds the chapter's slug.
+    Lesson(String),
     /// Spaced-repetition flashcards.
     Flashcards,
     /// The engine benchmark (not in the navigation): M/M/c through the engine, timed in the page.
@@ -33,22 +35,26 @@ impl Route {
         match path {
             "" | "lab" => Route::Lab,
             "learn" => Route::Learn,
+            p if p.starts_with("learn/") && is_slug(&p[6..]) => Route::Lesson(p[6..].to_string()),
             "cards" | "flashcards" => Route::Flashcards,
             "bench" => Route::Bench,
             other => Route::NotFound(other.to_string()),
         }
     }
 
-    /// The fragment that addresses this page, e.g. `#/learn`.
+    /// The fragment that addresses this page, e.g. `#/learn` or `#/learn/retries`.
     pub fn href(&self) -> String {
-        format!("#/{}", self.slug())
+        match self {
+            Route::Lesson(s) => format!("#/learn/{s}"),
+            _ => format!("#/{}", self.slug()),
+        }
     }
 
-    /// The path segment of this page.
+    /// The path segment of this page's section (a lesson is in `learn`).
     pub fn slug(&self) -> &str {
         match self {
             Route::Lab => "lab",
-            Route::Learn => "learn",
+            Route::Learn | Route::Lesson(_) => "learn",
             Route::Flashcards => "cards",
             Route::Bench => "bench",
             Route::NotFound(p) => p,
@@ -59,12 +65,23 @@ impl Route {
     pub fn title(&self) -> &'static str {
         match self {
             Route::Lab => "Lab",
-            Route::Learn => "Learn",
+            Route::Learn | Route::Lesson(_) => "Learn",
             Route::Flashcards => "Flashcards",
             Route::Bench => "Benchmark",
             Route::NotFound(_) => "Page not found",
         }
     }
+}
+
+/// True for a lesson slug: 1–64 characters, lowercase ASCII letters, digits and inner hyphens.
+/// Only such names ever become a `#/learn/SLUG` route (and so a file name to fetch).
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The value of `name` in the query part of a fragment such as `#/bench?servers=50&rho=0.9`.
@@ -110,6 +127,38 @@ mod tests {
         assert_eq!(query_param(h, "run").as_deref(), Some(""));
         assert_eq!(query_param(h, "seed"), None);
         assert_eq!(query_param("#/bench", "servers"), None);
+    }
+
+    #[test]
+    fn lesson_routes_carry_their_slug_and_belong_to_learn() {
+        let r = Route::from_hash("#/learn/circuit-breakers");
+        assert_eq!(r, Route::Lesson("circuit-breakers".into()));
+        assert_eq!(r.href(), "#/learn/circuit-breakers");
+        assert_eq!(r.slug(), "learn");
+        assert_eq!(r.title(), "Learn");
+        assert_eq!(Route::from_hash(&r.href()), r);
+        assert_eq!(
+            Route::from_hash("#/learn/retries/?x=1"),
+            Route::Lesson("retries".into())
+        );
+        assert_eq!(Route::from_hash("#/learn//"), Route::Learn);
+    }
+
+    #[test]
+    fn lesson_slugs_are_plain_names_only() {
+        assert!(is_slug("partial-failure"));
+        assert!(is_slug("a1"));
+        for bad in ["", "-a", "a-", "A", "a/b", "../x", "a.html", "a b", "é"] {
+            assert!(!is_slug(bad), "{bad:?}");
+        }
+        assert_eq!(
+            Route::from_hash("#/learn/../secret"),
+            Route::NotFound("learn/../secret".into())
+        );
+        assert_eq!(
+            Route::from_hash("#/learn/a/b"),
+            Route::NotFound("learn/a/b".into())
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use crate::route::Route;
 use crate::ui::flashcards::FlashcardsPage;
 use crate::ui::hooks::use_hash_route;
-use crate::ui::pages::{LearnPage, NotFoundPage};
+use crate::ui::pages::{LearnPage, LessonPage, NotFoundPage};
 use crate::ui::LabPage;
 use leptos::prelude::*;
 
@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Route::Lab => view! { <LabPage /> }.into_any(),
                 Route::Learn => view! { <LearnPage /> }.into_any(),
+                Route::Lesson(slug) => view! { <LessonPage slug=slug /> }.into_any(),
                 Route::Flashcards => view! { <FlashcardsPage /> }.into_any(),
                 Route::Bench => view! { <crate::ui::BenchPage /> }.into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path=path /> }.into_any(),
@@ -51,7 +52,8 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                     .into_iter()
                     .map(|r| {
                         let target = r.clone();
-                        let current = move || (route.get() == target).then_some("page");
+                        // a lesson is part of Learn: its menu entry stays marked
+                        let current = move || (route.with(|r| r.slug() == target.slug())).then_some("page");
                         view! {
                             <li>
                                 <a

@@ -6,6 +6,7 @@ mod flashcards;
 pub mod hooks;
 #[cfg(feature = "lab-ui")]
 mod lab;
+mod learn;
 mod pages;
 
 pub use app::App;
@@ -15,7 +16,7 @@ pub use flashcards::FlashcardsPage;
 pub use lab::LabPage;
 #[cfg(not(feature = "lab-ui"))]
 pub use pages::LabPage;
-pub use pages::{LearnPage, NotFoundPage};
+pub use pages::{LearnPage, LessonPage, NotFoundPage};
 
 use leptos::prelude::*;
 

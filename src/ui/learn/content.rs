@@ -1,0 +1,512 @@
+//! Lesson content, read without the browser: the chapter index (`lessons/index.json`) and the
+//! widget markers inside a chapter's HTML fragment (`lessons/SLUG.html`).
+//!
+//! This file is plain Rust with no browser types, so the native test `tests/learn_content.rs`
+//! includes it (`#[path]`) and checks both the parsers and the shipped lesson files.
+//!
+//! A widget marker is an empty `div` on its own, between top-level blocks of the fragment:
+//!
+//! ```html
+//! <div data-widget="lab" data-preset="flash-sale" data-variant="bad"
+//!      data-title="The flash sale, unprotected" data-caption="What it shows."></div>
+//! ```
+//!
+//! `data-widget` is `lab` (needs `data-preset`), `breaker-playground` or `jitter-chart` (their
+//! preset defaults to `breaker-playground` and `jitter`). `data-variant` is optional. Attribute
+//! values are plain text: double-quoted, without `"`, `<`, `>` or `&`.
+
+use serde_json::Value;
+
+/// One chapter as listed in `lessons/index.json`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChapterMeta {
+    /// The chapter's name in URLs and file names: `#/learn/SLUG`, `lessons/SLUG.html`.
+    pub slug: String,
+    /// The human title.
+    pub title: String,
+    /// One line saying what the chapter teaches.
+    pub summary: String,
+    /// Reading time in minutes.
+    pub minutes: u32,
+}
+
+/// Reads `lessons/index.json`: `{"chapters": [{"slug", "title", "summary", "minutes"}]}`.
+/// Slugs must be plain names and unique; the slug is also the flashcards' chapter id.
+pub fn parse_index(text: &str) -> Result<Vec<ChapterMeta>, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("the lesson index is not JSON ({e})"))?;
+    let list = v
+        .get("chapters")
+        .and_then(Value::as_array)
+        .ok_or("the lesson index has no “chapters” list")?;
+    let mut out: Vec<ChapterMeta> = Vec::with_capacity(list.len());
+    for (i, c) in list.iter().enumerate() {
+        let text = |key: &str| -> Result<String, String> {
+            c.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("chapter {} of the lesson index has no “{key}”", i + 1))
+        };
+        let slug = text("slug")?;
+        if !crate::route::is_slug(&slug) || out.iter().any(|o| o.slug == slug) {
+            return Err(format!("lesson index: bad or repeated slug “{slug}”"));
+        }
+        out.push(ChapterMeta {
+            title: text("title")?,
+            summary: text("summary")?,
+            minutes: c.get("minutes").and_then(Value::as_u64).unwrap_or(1) as u32,
+            slug,
+        });
+    }
+    if out.is_empty() {
+        return Err("the lesson index lists no chapters".into());
+    }
+    Ok(out)
+}
+
+/// The position of `slug` in the index, if it is there.
+pub fn position(index: &[ChapterMeta], slug: &str) -> Option<usize> {
+    index.iter().position(|c| c.slug == slug)
+}
+
+/// What a widget marker asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WidgetKind {
+    /// The lab with a preset (and optionally a variant such as `bad` or `fixed`).
+    Lab,
+    /// The circuit-breaker playground.
+    BreakerPlayground,
+    /// Brooker's backoff-and-jitter chart.
+    JitterChart,
+}
+
+impl WidgetKind {
+    /// The kind named in `data-widget`.
+    pub fn parse(name: &str) -> Option<WidgetKind> {
+        match name {
+            "lab" => Some(WidgetKind::Lab),
+            "breaker-playground" => Some(WidgetKind::BreakerPlayground),
+            "jitter-chart" => Some(WidgetKind::JitterChart),
+            _ => None,
+        }
+    }
+
+    /// The name used in `data-widget`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WidgetKind::Lab => "lab",
+            WidgetKind::BreakerPlayground => "breaker-playground",
+            WidgetKind::JitterChart => "jitter-chart",
+        }
+    }
+}
+
+/// One widget embedded in a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WidgetSpec {
+    /// Which widget.
+    pub kind: WidgetKind,
+    /// The lab preset it runs.
+    pub preset: String,
+    /// The preset's variant, e.g. `bad` or `fixed`.
+    pub variant: Option<String>,
+    /// Heading shown on the widget.
+    pub title: String,
+    /// One or two sentences on what the widget shows.
+    pub caption: String,
+}
+
+impl WidgetSpec {
+    /// The lab link that runs this widget's scenario: `#/lab?preset=ID[&variant=V]`.
+    pub fn lab_href(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("#/lab?preset={}&variant={v}", self.preset),
+            None => format!("#/lab?preset={}", self.preset),
+        }
+    }
+}
+
+/// A piece of a chapter: trusted HTML to insert as is, or a widget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// HTML between widgets (whole top-level elements).
+    Html(String),
+    /// A widget marker, parsed.
+    Widget(WidgetSpec),
+}
+
+const MARKER: &str = "<div data-widget=";
+
+/// Splits a chapter's HTML at its widget markers. Whitespace-only HTML between markers is
+/// dropped. A malformed marker is an error naming it.
+pub fn split(html: &str) -> Result<Vec<Segment>, String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(MARKER) {
+        push_html(&mut out, &rest[..at]);
+        let tag_end = rest[at..]
+            .find('>')
+            .map(|i| at + i)
+            .ok_or("a widget marker is not closed")?;
+        let tag = &rest[at + 4..tag_end];
+        let after = rest[tag_end + 1..].trim_start();
+        let after = after
+            .strip_prefix("</div>")
+            .ok_or_else(|| format!("widget marker <div{tag}> must be empty"))?;
+        out.push(Segment::Widget(parse_widget(tag)?));
+        rest = after;
+    }
+    push_html(&mut out, rest);
+    Ok(out)
+}
+
+fn push_html(out: &mut Vec<Segment>, html: &str) {
+    if !html.trim().is_empty() {
+        out.push(Segment::Html(html.to_string()));
+    }
+}
+
+/// Parses the attributes of a marker (the text between `<div` and `>`).
+pub fn parse_widget(attrs: &str) -> Result<WidgetSpec, String> {
+    let pairs =
+        attributes(attrs).ok_or_else(|| format!("widget marker: bad attributes in “{attrs}”"))?;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let kind_name = get("data-widget").unwrap_or_default();
+    let kind =
+        WidgetKind::parse(&kind_name).ok_or_else(|| format!("unknown widget “{kind_name}”"))?;
+    let preset = match (kind, get("data-preset")) {
+        (_, Some(p)) => p,
+        (WidgetKind::BreakerPlayground, None) => "breaker-playground".into(),
+        (WidgetKind::JitterChart, None) => "jitter".into(),
+        (WidgetKind::Lab, None) => return Err("a lab widget needs data-preset".into()),
+    };
+    if !crate::route::is_slug(&preset) {
+        return Err(format!("widget preset “{preset}” is not a plain name"));
+    }
+    let variant = get("data-variant");
+    if variant
+        .as_deref()
+        .is_some_and(|v| !crate::route::is_slug(v))
+    {
+        return Err("widget variant is not a plain name".into());
+    }
+    Ok(WidgetSpec {
+        kind,
+        preset,
+        variant,
+        title: get("data-title").unwrap_or_else(|| kind.name().replace('-', " ")),
+        caption: get("data-caption").unwrap_or_default(),
+    })
+}
+
+/// `name="value"` pairs separated by whitespace; `None` if anything else is there.
+fn attributes(mut s: &str) -> Option<Vec<(&str, &str)>> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start();
+        if s.is_empty() {
+            return Some(out);
+        }
+        let (name, rest) = s.split_once("=\"")?;
+        let (value, rest) = rest.split_once('"')?;
+        if name.is_empty() || name.contains(char::is_whitespace) || value.contains(['<', '&']) {
+            return None;
+        }
+        out.push((name, value));
+        s = rest;
+    }
+}
+
+/// `s` with the HTML special characters escaped, for text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The chapter list of `#/learn`: an ordered list of linked titles, summaries and reading times.
+pub fn list_html(index: &[ChapterMeta]) -> String {
+    let mut h = String::from("<ol class=\"lesson-list\" data-testid=\"lesson-list\">");
+    for c in index {
+        h += &format!(
+            "<li><h2><a href=\"#/learn/{}\">{}</a></h2><p>{}</p><p class=\"lesson-meta\">{} min read</p></li>",
+            c.slug,
+            escape(&c.title),
+            escape(&c.summary),
+            c.minutes
+        );
+    }
+    h + "</ol>"
+}
+
+/// The top of chapter `pos`: a link back to the list, its place and reading time, the title
+/// (the page's `h1`, id `page-title`) and the summary.
+pub fn header_html(index: &[ChapterMeta], pos: usize) -> String {
+    let c = &index[pos];
+    format!(
+        "<p class=\"lesson-kicker\"><a href=\"#/learn\" data-testid=\"lesson-all\">All chapters</a> · Chapter {} of {} · {} min read</p><h1 id=\"page-title\">{}</h1><p class=\"lead\">{}</p>",
+        pos + 1,
+        index.len(),
+        c.minutes,
+        escape(&c.title),
+        escape(&c.summary)
+    )
+}
+
+/// The bottom of chapter `pos`: the flashcards link and the previous / all / next links.
+pub fn footer_html(index: &[ChapterMeta], pos: usize) -> String {
+    let link = |i: usize, rel: &str, dir: &str| {
+        format!(
+            "<a href=\"#/learn/{}\" rel=\"{rel}\" data-testid=\"lesson-{rel}\"><span class=\"lesson-nav-dir\">{dir}</span>{}</a>",
+            index[i].slug,
+            escape(&index[i].title)
+        )
+    };
+    let prev = pos.checked_sub(1).map(|i| link(i, "prev", "Previous"));
+    let next = (pos + 1 < index.len()).then(|| link(pos + 1, "next", "Next"));
+    format!(
+        "<p class=\"lesson-cards\"><a href=\"#/cards\" data-testid=\"lesson-cards\">Review the cards for this chapter</a> — in the card browser, choose “{}” under Chapter or tag.</p><nav class=\"lesson-nav\" aria-label=\"Chapters\">{}<a href=\"#/learn\" class=\"lesson-nav-all\">All chapters</a>{}</nav>",
+        escape(&index[pos].title),
+        prev.unwrap_or_default(),
+        next.unwrap_or_default()
+    )
+}
+
+/// The top of `#/learn`, above the list (or its loading or error notice).
+const LEARN_INTRO: &str = "<h1 id=\"page-title\">Learn</h1>\
+<p class=\"lead\">Short lessons on partial failure, each with a simulation you can run.</p>\
+<p>Start with why a missing reply is not a crash, then meet the patterns that contain the damage: \
+circuit breakers, bulkheads, timeouts and deadlines, retries with backoff and jitter, idempotency keys \
+and graceful degradation. Four incident stories, the common mistakes and a monitoring checklist close \
+the course. Every chapter asks you to predict, run and compare.</p>";
+
+/// The whole `#/learn` page: the introduction, then `body` (the list or a notice).
+pub fn list_page_html(body: &str) -> String {
+    format!("{LEARN_INTRO}{body}")
+}
+
+/// A chapter page that has no chapter to show yet: a way back, the heading and `body`.
+pub fn status_page_html(body: &str) -> String {
+    format!("<p class=\"lesson-kicker\"><a href=\"#/learn\">All chapters</a></p><h1 id=\"page-title\">Learn</h1>{body}")
+}
+
+/// The notice shown while `what` loads.
+pub fn loading_html(what: &str) -> String {
+    format!("<p class=\"learn-status\" role=\"status\" data-testid=\"learn-loading\">Loading {what}…</p>")
+}
+
+/// The notice shown when `what` failed to load, with a retry button (`data-retry`).
+pub fn error_html(what: &str, error: &str) -> String {
+    format!(
+        "<div class=\"learn-error\" role=\"alert\" data-testid=\"learn-error\"><p>Could not load {what}: {}.</p>\
+<p>Check your connection, then try again.</p>\
+<button type=\"button\" data-retry data-testid=\"learn-retry\">Try again</button></div>",
+        escape(error)
+    )
+}
+
+/// The notice for a slug that names no chapter.
+pub fn missing_html(slug: &str) -> String {
+    format!(
+        "<p data-testid=\"lesson-missing\">There is no chapter called “{}”. <a href=\"#/learn\">See all chapters</a>.</p>",
+        escape(slug)
+    )
+}
+
+/// Chapter `pos` as one article: header, its parts, footer. Widget markers become empty slots
+/// `<div class="lesson-widget-slot" id="lesson-widget-N">` for the page to mount
+/// `LessonWidget`s into; their specs are returned in the same order.
+pub fn lesson_html(
+    index: &[ChapterMeta],
+    pos: usize,
+    parts: &[Segment],
+) -> (String, Vec<WidgetSpec>) {
+    let mut widgets = Vec::new();
+    let mut h = format!(
+        "<article class=\"lesson\" data-testid=\"lesson\" data-slug=\"{}\" aria-labelledby=\"page-title\"><header class=\"lesson-header\">{}</header>",
+        index[pos].slug,
+        header_html(index, pos)
+    );
+    for p in parts {
+        match p {
+            Segment::Html(s) => h += s,
+            Segment::Widget(w) => {
+                h += &format!(
+                    "<div class=\"lesson-widget-slot\" id=\"lesson-widget-{}\"></div>",
+                    widgets.len()
+                );
+                widgets.push(w.clone());
+            }
+        }
+    }
+    h += &format!(
+        "<footer class=\"lesson-footer\">{}</footer></article>",
+        footer_html(index, pos)
+    );
+    (h, widgets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = r#"{"chapters": [
+        {"slug": "one", "title": "One", "summary": "First.", "minutes": 3},
+        {"slug": "two", "title": "Two", "summary": "Second.", "minutes": 2}
+    ]}"#;
+
+    #[test]
+    fn index_reads_chapters_in_order() {
+        let idx = parse_index(INDEX).expect("valid");
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx[0].slug, "one");
+        assert_eq!(idx[1].minutes, 2);
+        assert_eq!(position(&idx, "two"), Some(1));
+        assert_eq!(position(&idx, "three"), None);
+    }
+
+    #[test]
+    fn list_header_and_footer_link_the_chapters() {
+        let idx = parse_index(INDEX).expect("valid");
+        let list = list_html(&idx);
+        assert!(list.starts_with("<ol class=\"lesson-list\" data-testid=\"lesson-list\">"));
+        assert!(list.contains("<a href=\"#/learn/one\">One</a>"));
+        assert!(list.contains("3 min read"));
+        let head = header_html(&idx, 1);
+        assert!(head.contains("Chapter 2 of 2 · 2 min read"));
+        assert!(head.contains("<h1 id=\"page-title\">Two</h1>"));
+        let first = footer_html(&idx, 0);
+        assert!(!first.contains("rel=\"prev\""));
+        assert!(first.contains("<a href=\"#/learn/two\" rel=\"next\" data-testid=\"lesson-next\">"));
+        let last = footer_html(&idx, 1);
+        assert!(last.contains("href=\"#/learn/one\" rel=\"prev\""));
+        assert!(!last.contains("rel=\"next\""));
+        assert!(last.contains("choose “Two”"));
+    }
+
+    #[test]
+    fn a_lesson_becomes_one_article_with_widget_slots() {
+        let idx = parse_index(INDEX).expect("valid");
+        let parts = split("<p>A</p><div data-widget=\"jitter-chart\"></div><p>B</p><div data-widget=\"breaker-playground\"></div>")
+            .expect("valid");
+        let (html, widgets) = lesson_html(&idx, 0, &parts);
+        assert!(
+            html.starts_with("<article class=\"lesson\" data-testid=\"lesson\" data-slug=\"one\"")
+        );
+        assert!(html.contains("<h1 id=\"page-title\">One</h1>"));
+        assert!(html.contains(
+            "<p>A</p><div class=\"lesson-widget-slot\" id=\"lesson-widget-0\"></div><p>B</p>"
+        ));
+        assert!(html.contains("id=\"lesson-widget-1\""));
+        assert!(!html.contains("data-widget"));
+        assert!(html.ends_with("</footer></article>"));
+        assert_eq!(widgets.len(), 2);
+        assert_eq!(widgets[1].kind, WidgetKind::BreakerPlayground);
+    }
+
+    #[test]
+    fn notices_say_what_failed_and_offer_a_retry() {
+        let e = error_html("this chapter", "the server answered 404 <Not Found>");
+        assert!(e.contains("role=\"alert\""));
+        assert!(
+            e.contains("Could not load this chapter: the server answered 404 &lt;Not Found&gt;.")
+        );
+        assert!(e.contains("<button type=\"button\" data-retry"));
+        assert!(loading_html("the chapter list").contains("Loading the chapter list…"));
+        assert!(missing_html("a<b").contains("“a&lt;b”"));
+        assert!(list_page_html("X").starts_with("<h1 id=\"page-title\">Learn</h1>"));
+        assert!(list_page_html("X").ends_with("X"));
+        assert!(status_page_html("Y").contains("<h1 id=\"page-title\">Learn</h1>Y"));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+        let idx = vec![ChapterMeta {
+            slug: "x".into(),
+            title: "<script>".into(),
+            summary: "a & b".into(),
+            minutes: 1,
+        }];
+        assert!(list_html(&idx).contains("&lt;script&gt;"));
+        assert!(header_html(&idx, 0).contains("a &amp; b"));
+    }
+
+    #[test]
+    fn bad_indexes_are_refused_with_a_reason() {
+        assert!(parse_index("not json").unwrap_err().contains("not JSON"));
+        assert!(parse_index("{}").unwrap_err().contains("chapters"));
+        assert!(parse_index(r#"{"chapters": []}"#).is_err());
+        let no_title = r#"{"chapters": [{"slug": "a", "summary": "s"}]}"#;
+        assert!(parse_index(no_title).unwrap_err().contains("title"));
+        let bad_slug = r#"{"chapters": [{"slug": "../a", "title": "t", "summary": "s"}]}"#;
+        assert!(parse_index(bad_slug).is_err());
+        let twice = r#"{"chapters": [{"slug": "a", "title": "t", "summary": "s"},
+            {"slug": "a", "title": "t", "summary": "s"}]}"#;
+        assert!(parse_index(twice).unwrap_err().contains("repeated"));
+    }
+
+    #[test]
+    fn markers_split_the_html_and_parse() {
+        let html = "<p>Before.</p>\n<div data-widget=\"lab\" data-preset=\"flash-sale\" data-variant=\"fixed\" data-title=\"Flash sale\" data-caption=\"A cascade.\"></div>\n<p>After.</p>\n<div data-widget=\"jitter-chart\"></div>";
+        let parts = split(html).expect("valid");
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts[0], Segment::Html("<p>Before.</p>\n".into()));
+        let Segment::Widget(w) = &parts[1] else {
+            panic!("widget expected")
+        };
+        assert_eq!(w.kind, WidgetKind::Lab);
+        assert_eq!(w.preset, "flash-sale");
+        assert_eq!(w.variant.as_deref(), Some("fixed"));
+        assert_eq!(w.title, "Flash sale");
+        assert_eq!(w.caption, "A cascade.");
+        assert_eq!(w.lab_href(), "#/lab?preset=flash-sale&variant=fixed");
+        let Segment::Widget(j) = &parts[3] else {
+            panic!("widget expected")
+        };
+        assert_eq!(j.kind, WidgetKind::JitterChart);
+        assert_eq!(j.lab_href(), "#/lab?preset=jitter");
+        assert_eq!(j.title, "jitter chart");
+    }
+
+    #[test]
+    fn html_without_markers_is_one_segment() {
+        assert_eq!(
+            split("<p>x</p>").expect("valid"),
+            vec![Segment::Html("<p>x</p>".into())]
+        );
+        assert_eq!(split("  \n").expect("valid"), vec![]);
+    }
+
+    #[test]
+    fn malformed_markers_are_errors() {
+        assert!(split("<div data-widget=\"lab\"></div>")
+            .unwrap_err()
+            .contains("preset"));
+        assert!(split("<div data-widget=\"nope\"></div>")
+            .unwrap_err()
+            .contains("unknown"));
+        assert!(
+            split("<div data-widget=\"lab\" data-preset=\"x\"><p>no</p></div>")
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(split("<div data-widget=\"lab\" data-preset=x></div>").is_err());
+        assert!(split("<div data-widget=\"lab\" data-preset=\"a/b\"></div>").is_err());
+        assert!(split("<div data-widget=\"lab\" data-preset=\"x\"").is_err());
+    }
+}
