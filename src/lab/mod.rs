@@ -3,6 +3,7 @@
 
 pub mod knobs;
 pub mod layout;
+pub mod monitor;
+pub mod playground;
 pub mod presets;
 pub mod state;
-pub mod playground;

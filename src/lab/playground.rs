@@ -148,7 +148,10 @@ impl Playground {
                     }
                     format!("Call permitted: {what}.")
                 } else {
-                    format!("Call refused at once: the breaker is {}.", self.breaker.state())
+                    format!(
+                        "Call refused at once: the breaker is {}.",
+                        self.breaker.state()
+                    )
                 }
             }
         };
@@ -159,7 +162,8 @@ impl Playground {
         } else {
             line
         };
-        self.log.push_back(format!("{} s — {line}", fmt_secs(self.now_ms)));
+        self.log
+            .push_back(format!("{} s — {line}", fmt_secs(self.now_ms)));
         while self.log.len() > LOG_LINES {
             self.log.pop_front();
         }
@@ -237,7 +241,11 @@ mod tests {
             p.act(Action::Failure);
         }
         assert_eq!(p.view().state, State::Closed);
-        assert_eq!(p.view().failure_rate, -1.0, "below the minimum of 5 the rate reads -1");
+        assert_eq!(
+            p.view().failure_rate,
+            -1.0,
+            "below the minimum of 5 the rate reads -1"
+        );
         let line = p.act(Action::Failure);
         assert_eq!(p.view().state, State::Open, "{line}");
         assert!(line.contains("CLOSED → OPEN"), "{line}");
@@ -247,7 +255,12 @@ mod tests {
     #[test]
     fn the_threshold_trips_at_equal_rate() {
         let mut p = pg();
-        for a in [Action::Success, Action::Success, Action::Success, Action::Failure] {
+        for a in [
+            Action::Success,
+            Action::Success,
+            Action::Success,
+            Action::Failure,
+        ] {
             p.act(a);
         }
         assert_eq!(p.view().state, State::Closed);
