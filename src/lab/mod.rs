@@ -7,3 +7,4 @@ pub mod monitor;
 pub mod playground;
 pub mod presets;
 pub mod state;
+pub mod trace;
