@@ -4,17 +4,13 @@ mod app;
 mod bench;
 mod flashcards;
 pub mod hooks;
-#[cfg(feature = "lab-ui")]
 mod lab;
 mod pages;
 
 pub use app::App;
 pub use bench::BenchPage;
 pub use flashcards::FlashcardsPage;
-#[cfg(feature = "lab-ui")]
 pub use lab::LabPage;
-#[cfg(not(feature = "lab-ui"))]
-pub use pages::LabPage;
 pub use pages::{LearnPage, NotFoundPage};
 
 use leptos::prelude::*;
