@@ -4,7 +4,7 @@ mod app;
 mod bench;
 mod flashcards;
 pub mod hooks;
-mod lab;
+pub(crate) mod lab;
 mod pages;
 
 pub use app::App;

@@ -6,6 +6,7 @@
 
 mod chart;
 mod draw;
+pub(crate) mod plot;
 
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
@@ -463,7 +464,7 @@ pub fn LabPage() -> impl IntoView {
                 <figure class="lab-chart">
                     <canvas node_ref=chart_ref width="520" height="260" role="img"
                         aria-label="User requests per second by outcome over the last two simulated minutes"></canvas>
-                    <figcaption>"User requests per second: ok (line), errors (squares), timeouts (triangles), rejected (crosses)."</figcaption>
+                    <figcaption>"User requests per second: ok (solid line), errors (dashed), timeouts (dotted), rejected (dash-dot)."</figcaption>
                 </figure>
             </div>
         </section>
