@@ -83,6 +83,44 @@ pub fn fmt_short(x: f64) -> String {
     }
 }
 
+/// Parses a plain decimal number (`12`, `-0.25`, `.5`, `3.`; no exponent, no `inf`/`NaN`) with at
+/// most 15 significant digits, as the page's inputs and URL values are. The result is the
+/// correctly rounded f64 (one exact integer divided by an exact power of ten), the same as
+/// `str::parse::<f64>`, without linking core's general float parser.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (neg, digits) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        if mantissa > 0 || b != b'0' {
+            significant += 1;
+        }
+        if significant > 15 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let scale = *[
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+    .get(frac.len())?;
+    let v = mantissa as f64 / scale;
+    Some(if neg { -v } else { v })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +172,42 @@ mod tests {
         let t = nice_ticks(117.0, 237.0, 6);
         assert_eq!(t.first(), Some(&120.0));
         assert_eq!(t.last(), Some(&220.0));
+    }
+
+    #[test]
+    fn decimals_parse_like_std() {
+        for t in [
+            "0",
+            "12",
+            "-0.25",
+            "0.1",
+            "2.5",
+            "3.",
+            ".5",
+            "+7",
+            "1000000",
+            "0.001",
+            "99.95",
+            "123456.789012345",
+            "0.30000000000000",
+            " 42 ",
+        ] {
+            assert_eq!(parse_decimal(t), t.trim().parse::<f64>().ok(), "{t}");
+        }
+        for t in [
+            "",
+            ".",
+            "-",
+            "1e3",
+            "inf",
+            "NaN",
+            "1.2.3",
+            "12a",
+            "1,5",
+            "1234567890123456",
+        ] {
+            assert_eq!(parse_decimal(t), None, "{t}");
+        }
     }
 
     #[test]
