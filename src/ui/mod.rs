@@ -15,8 +15,10 @@ pub use pages::{LearnPage, NotFoundPage};
 
 use leptos::prelude::*;
 
-/// Starts the app: installs the panic hook, removes the loading notice and mounts [`App`].
+/// Starts the app: installs the panic hook (debug builds only: it pulls in panic-message
+/// formatting the release wasm does without), removes the loading notice and mounts [`App`].
 pub fn start() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
