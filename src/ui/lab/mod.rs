@@ -286,7 +286,10 @@ pub fn LabPage() -> impl IntoView {
         lp.edges.set_value(edges);
         lp.engine.set_value(Some(sim));
         lp.refresh_readout();
-        if let Ok(history) = window().history() {
+        // only while the URL still names the lab: a link clicked meanwhile must not be undone
+        let here = window().location().hash().unwrap_or_default();
+        let on_lab = crate::route::Route::from_hash(&here) == crate::route::Route::Lab;
+        if let (true, Ok(history)) = (on_lab, window().history()) {
             let _ = history.replace_state_with_url(
                 &wasm_bindgen::JsValue::NULL,
                 "",
