@@ -18,9 +18,6 @@ cargo clippy --locked --all-targets -- -D warnings
 step "clippy (wasm32)"
 cargo clippy --locked --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "clippy (wasm32, the lab page behind the lab-ui feature)"
-cargo clippy --locked --lib --target wasm32-unknown-unknown --features lab-ui -- -D warnings
-
 step "native tests"
 cargo test --locked
 

@@ -1,6 +1,7 @@
 //! The lab's plain logic, apart from the browser: presets, knobs, URL state and the topology
 //! layout. The Leptos components in `ui::lab` only draw and wire these up.
 
+pub mod fmt;
 pub mod knobs;
 pub mod layout;
 pub mod monitor;

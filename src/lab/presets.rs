@@ -1,6 +1,15 @@
 //! Scenarios the lab offers. Each is an ordinary [`Scenario`].
+//!
+//! They are built in Rust rather than parsed from JSON: nothing else in the web app reads
+//! scenario JSON, and the serde path (serde_json plus the derived, tagged `Deserialize` impls)
+//! would cost about 32 kB gzip of the first load. A test keeps [`shop`] equal to
+//! `examples/shop.json`, which stays the scenario's reference text (the CLI reads it).
 
 use crate::sim::models;
+use crate::sim::scenario::{
+    CallMode, CallSpec, ClientSpec, Discipline, Fault, FaultSpec, Latency, Load, LoadBalancer,
+    MetricsSpec, NetworkSpec, Overload, OverloadCurve, QueueSpec, RatePhase, ServiceSpec,
+};
 use crate::sim::Scenario;
 
 /// One entry of the preset menu.
@@ -27,7 +36,7 @@ pub const PRESETS: [Preset; 2] = [
 /// The scenario of a preset, or `None` for an unknown id.
 pub fn scenario(id: &str) -> Option<Scenario> {
     match id {
-        "shop" => Scenario::from_json(include_str!("../../examples/shop.json")).ok(),
+        "shop" => Some(shop()),
         "mmc" => {
             let mut s = models::mmc(8, 0.8, 1, Some(40));
             s.duration_s = 600.0;
@@ -38,9 +47,204 @@ pub fn scenario(id: &str) -> Option<Scenario> {
     }
 }
 
+/// `examples/shop.json`: a frontend calling product, reviews and inventory, with a timeline of
+/// faults and a flash sale.
+pub fn shop() -> Scenario {
+    let net = |delay_ms: f64, jitter_ms: f64, loss: f64| NetworkSpec {
+        delay_ms,
+        jitter_ms,
+        loss,
+    };
+    let call = |to: &str, timeout_ms: f64, network: NetworkSpec| CallSpec {
+        timeout_ms: Some(timeout_ms),
+        network,
+        ..CallSpec::to(to)
+    };
+    let service = |name: &str, workers: u32, latency: Latency| ServiceSpec {
+        name: name.into(),
+        workers,
+        queue: QueueSpec::default(),
+        latency,
+        error_rate: 0.0,
+        calls: vec![],
+        call_mode: CallMode::Sequential,
+        replicas: 1,
+        load_balancer: LoadBalancer::RoundRobin,
+        overload: None,
+        shed: None,
+    };
+    let queue = |capacity: u32, discipline: Discipline| QueueSpec {
+        capacity: Some(capacity),
+        discipline,
+    };
+    let fault = |at_s: f64, duration_s: Option<f64>, fault: Fault| FaultSpec {
+        at_s,
+        duration_s,
+        fault,
+    };
+    let svc = |name: &str| name.to_string();
+    Scenario {
+        version: crate::sim::scenario::FORMAT_VERSION,
+        name: "shop with a slow inventory".into(),
+        description: "A frontend calls product, reviews and inventory in turn. Inventory slows down at 20 s, a reviews replica crashes at 30 s, and a flash sale triples the load at 40 s.".into(),
+        seed: 42,
+        duration_s: 90.0,
+        metrics: MetricsSpec {
+            interval_ms: 1000.0,
+            history: 600,
+            trace_sample: 0.01,
+            trace_capacity: 2000,
+        },
+        services: vec![
+            ServiceSpec {
+                queue: queue(100, Discipline::Fifo),
+                calls: vec![
+                    call("product", 2000.0, net(1.0, 0.2, 0.0)),
+                    CallSpec {
+                        critical: false,
+                        ..call("reviews", 1000.0, net(1.0, 0.0, 0.0))
+                    },
+                    call("inventory", 3000.0, net(1.0, 0.0, 0.001)),
+                ],
+                ..service(
+                    "frontend",
+                    50,
+                    Latency::LogNormal {
+                        median_ms: 5.0,
+                        sigma: 0.4,
+                    },
+                )
+            },
+            ServiceSpec {
+                queue: queue(200, Discipline::Fifo),
+                error_rate: 0.001,
+                ..service("product", 20, Latency::Exponential { mean_ms: 20.0 })
+            },
+            ServiceSpec {
+                replicas: 3,
+                load_balancer: LoadBalancer::LeastConnections,
+                ..service(
+                    "reviews",
+                    8,
+                    Latency::Bimodal {
+                        fast_ms: 10.0,
+                        slow_ms: 400.0,
+                        slow_fraction: 0.02,
+                    },
+                )
+            },
+            ServiceSpec {
+                queue: queue(50, Discipline::Lifo),
+                overload: Some(Overload {
+                    curve: OverloadCurve::Polynomial,
+                    factor: 3.0,
+                    exponent: 4.0,
+                }),
+                ..service(
+                    "inventory",
+                    16,
+                    Latency::LongTail {
+                        min_ms: 8.0,
+                        alpha: 2.5,
+                    },
+                )
+            },
+        ],
+        clients: vec![
+            ClientSpec {
+                name: "shoppers".into(),
+                call: call("frontend", 5000.0, net(20.0, 5.0, 0.0)),
+                load: Load::Open {
+                    rate_per_s: 300.0,
+                    phases: vec![
+                        RatePhase {
+                            at_s: 40.0,
+                            rate_per_s: 900.0,
+                        },
+                        RatePhase {
+                            at_s: 60.0,
+                            rate_per_s: 300.0,
+                        },
+                    ],
+                },
+            },
+            ClientSpec {
+                name: "mobile".into(),
+                call: call("frontend", 8000.0, net(60.0, 0.0, 0.01)),
+                load: Load::Closed {
+                    users: 200,
+                    think: Latency::Exponential { mean_ms: 2000.0 },
+                },
+            },
+        ],
+        faults: vec![
+            fault(
+                20.0,
+                Some(30.0),
+                Fault::LatencySpike {
+                    service: svc("inventory"),
+                    replica: None,
+                    factor: 10.0,
+                    add_ms: 0.0,
+                },
+            ),
+            fault(
+                30.0,
+                Some(15.0),
+                Fault::Crash {
+                    service: svc("reviews"),
+                    replica: Some(1),
+                },
+            ),
+            fault(
+                50.0,
+                Some(5.0),
+                Fault::ErrorBurst {
+                    service: svc("product"),
+                    replica: None,
+                    error_rate: 0.5,
+                },
+            ),
+            fault(
+                62.0,
+                Some(5.0),
+                Fault::Partition {
+                    a: vec![svc("frontend")],
+                    b: vec![svc("inventory")],
+                },
+            ),
+            fault(
+                70.0,
+                Some(5.0),
+                Fault::ReplyLoss {
+                    service: svc("product"),
+                    replica: None,
+                    probability: 0.3,
+                },
+            ),
+            fault(75.0, Some(5.0), Fault::PacketLoss { probability: 0.05 }),
+            fault(
+                82.0,
+                None,
+                Fault::Restart {
+                    service: svc("inventory"),
+                    replica: None,
+                },
+            ),
+        ],
+        retry_scope: crate::sim::scenario::RetryScope::EveryLayer,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shop_preset_is_examples_shop_json() {
+        let json = Scenario::from_json(include_str!("../../examples/shop.json")).unwrap();
+        assert_eq!(shop(), json);
+    }
 
     #[test]
     fn every_preset_builds_a_valid_scenario() {

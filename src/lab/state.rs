@@ -72,7 +72,7 @@ impl LabState {
             for part in k.split(',').filter(|p| !p.is_empty()) {
                 let parsed = part
                     .rsplit_once(':')
-                    .and_then(|(id, v)| v.parse::<f64>().ok().map(|v| (id.to_string(), v)));
+                    .and_then(|(id, v)| super::fmt::parse_decimal(v).map(|v| (id.to_string(), v)));
                 match parsed {
                     Some((id, v)) => match known.iter().find(|x| x.id == id) {
                         Some(knob) if v.is_finite() && v >= knob.min && v <= knob.max => {

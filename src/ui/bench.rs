@@ -20,7 +20,7 @@ pub fn BenchPage() -> impl IntoView {
     let run = move || {
         let parsed = (
             servers.get_untracked().trim().parse::<u32>(),
-            rho.get_untracked().trim().parse::<f64>(),
+            crate::lab::fmt::parse_decimal(&rho.get_untracked()).ok_or(()),
             customers.get_untracked().trim().parse::<u64>(),
             seed.get_untracked().trim().parse::<u64>(),
         );

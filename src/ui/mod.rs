@@ -4,24 +4,22 @@ mod app;
 mod bench;
 mod flashcards;
 pub mod hooks;
-#[cfg(feature = "lab-ui")]
-mod lab;
+pub(crate) mod lab;
 mod learn;
 mod pages;
 
 pub use app::App;
 pub use bench::BenchPage;
 pub use flashcards::FlashcardsPage;
-#[cfg(feature = "lab-ui")]
 pub use lab::LabPage;
-#[cfg(not(feature = "lab-ui"))]
-pub use pages::LabPage;
 pub use pages::{LearnPage, LessonPage, NotFoundPage};
 
 use leptos::prelude::*;
 
-/// Starts the app: installs the panic hook, removes the loading notice and mounts [`App`].
+/// Starts the app: installs the panic hook (debug builds only: it pulls in panic-message
+/// formatting the release wasm does without), removes the loading notice and mounts [`App`].
 pub fn start() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();

@@ -6,7 +6,9 @@
 
 mod chart;
 mod draw;
+pub(crate) mod plot;
 
+use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
 use crate::lab::presets::{self, PRESETS};
@@ -284,7 +286,10 @@ pub fn LabPage() -> impl IntoView {
         lp.edges.set_value(edges);
         lp.engine.set_value(Some(sim));
         lp.refresh_readout();
-        if let Ok(history) = window().history() {
+        // only while the URL still names the lab: a link clicked meanwhile must not be undone
+        let here = window().location().hash().unwrap_or_default();
+        let on_lab = crate::route::Route::from_hash(&here) == crate::route::Route::Lab;
+        if let (true, Ok(history)) = (on_lab, window().history()) {
             let _ = history.replace_state_with_url(
                 &wasm_bindgen::JsValue::NULL,
                 "",
@@ -370,10 +375,10 @@ pub fn LabPage() -> impl IntoView {
                 }>"Step 100 ms"</button>
                 <label>
                     "Speed "
-                    <select data-testid="speed" on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { speed.set(v) } }>
+                    <select data-testid="speed" on:change=move |ev| { if let Some(v) = parse_decimal(&event_target_value(&ev)) { speed.set(v) } }>
                         {SPEEDS.iter().map(|s| {
                             let s = *s;
-                            view! { <option value=s.to_string() selected=move || speed.get() == s>{format!("{s}×")}</option> }
+                            view! { <option value=fmt_short(s) selected=move || speed.get() == s>{fmt_short(s) + "×"}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -383,7 +388,7 @@ pub fn LabPage() -> impl IntoView {
                         on:change=move |ev| on_seed(event_target_value(&ev)) />
                 </label>
                 <button type="button" data-testid="restart" on:click=move |_| state.update(|_| {})>"Restart"</button>
-                <span class="lab-time" data-testid="sim-time">{move || format!("t = {:.1} s", readout.get().time_s)}</span>
+                <span class="lab-time" data-testid="sim-time">{move || format!("t = {} s", fmt_fixed(readout.get().time_s, 1))}</span>
             </div>
             <div class="lab-main">
                 <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
@@ -392,11 +397,11 @@ pub fn LabPage() -> impl IntoView {
                     <p class="big">
                         "Success "
                         <strong data-testid="success-rate">
-                            {move || readout.get().success_rate.map(|v| format!("{v:.1}%")).unwrap_or_else(|| "–".into())}
+                            {move || readout.get().success_rate.map(|v| fmt_fixed(v, 1) + "%").unwrap_or_else(|| "–".into())}
                         </strong>
                         <span class="muted">" (last second)"</span>
                     </p>
-                    <p>{move || { let r = readout.get(); format!("p50 {:.0} ms · p99 {:.0} ms", r.p50_ms, r.p99_ms) }}</p>
+                    <p>{move || { let r = readout.get(); format!("p50 {} ms · p99 {} ms", fmt_fixed(r.p50_ms, 0), fmt_fixed(r.p99_ms, 0)) }}</p>
                     <p class="muted">{move || { let r = readout.get(); format!("{} requests: {} ok, {} errors, {} timeouts, {} rejected", r.requests, r.ok, r.errors, r.timeouts, r.rejected) }}</p>
                     <table class="pools">
                         <caption>"Worker pools (last second)"</caption>
@@ -407,10 +412,10 @@ pub fn LabPage() -> impl IntoView {
                                 view! {
                                     <tr class:hot=hot>
                                         <th scope="row">{name.clone()}</th>
-                                        <td data-testid=format!("pool-{name}") data-busy=format!("{busy:.3}")>
-                                            {format!("{:.0}% of {workers}{}", busy * 100.0, if hot { " ▲" } else { "" })}
+                                        <td data-testid=format!("pool-{name}") data-busy=fmt_fixed(busy, 3)>
+                                            {format!("{}% of {workers}{}", fmt_fixed(busy * 100.0, 0), if hot { " ▲" } else { "" })}
                                         </td>
-                                        <td>{format!("{queue:.1}")}</td>
+                                        <td>{fmt_fixed(queue, 1)}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -429,7 +434,7 @@ pub fn LabPage() -> impl IntoView {
                                         <tr class:hot=open>
                                             <th scope="row">{edge.replace("->", " → ")}</th>
                                             <td data-testid="breaker-state" data-edge=edge.clone()>{format!("{mark} {state}")}</td>
-                                            <td>{if failure < 0.0 { "–".to_string() } else { format!("{failure:.0}%") }}</td>
+                                            <td>{if failure < 0.0 { "–".to_string() } else { fmt_fixed(f64::from(failure), 0) + "%" }}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -453,8 +458,8 @@ pub fn LabPage() -> impl IntoView {
                                 <label for=format!("knob-{id}")>{k.label.clone()}</label>
                                 <input type="range" id=format!("knob-{id}") data-testid=format!("knob-{id}")
                                     min=k.min max=k.max step=k.step prop:value=value
-                                    on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<f64>() { set_knob(id2.clone(), v) } } />
-                                <output for=format!("knob-{}", k.id)>{move || format!("{} {}", shown(), k.unit)}</output>
+                                    on:change=move |ev| { if let Some(v) = parse_decimal(&event_target_value(&ev)) { set_knob(id2.clone(), v) } } />
+                                <output for=format!("knob-{}", k.id)>{move || format!("{} {}", fmt_short(shown()), k.unit)}</output>
                                 <small class="hint">{k.hint.clone()}</small>
                             </div>
                         }
@@ -463,7 +468,7 @@ pub fn LabPage() -> impl IntoView {
                 <figure class="lab-chart">
                     <canvas node_ref=chart_ref width="520" height="260" role="img"
                         aria-label="User requests per second by outcome over the last two simulated minutes"></canvas>
-                    <figcaption>"User requests per second: ok (line), errors (squares), timeouts (triangles), rejected (crosses)."</figcaption>
+                    <figcaption>"User requests per second: ok (solid line), errors (dashed), timeouts (dotted), rejected (dash-dot)."</figcaption>
                 </figure>
             </div>
         </section>
