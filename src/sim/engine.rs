@@ -215,10 +215,12 @@ pub struct Simulation {
     events: u64,
     calls: Vec<Call>,
     free: Vec<u32>,
-    edges: Vec<Edge>,
-    services: Vec<ServiceRt>,
-    replicas: Vec<Replica>,
-    clients: Vec<ClientRt>,
+    // Tables fixed at build time are boxed slices: indexing them is a plain bounds check, with no
+    // call to `Vec`'s `Index` impl in the size-optimised release build.
+    edges: Box<[Edge]>,
+    services: Box<[ServiceRt]>,
+    replicas: Box<[Replica]>,
+    clients: Box<[ClientRt]>,
     partitions: Vec<(Vec<bool>, Vec<bool>, bool)>,
     partition_ids: Vec<usize>,
     /// Active packet-loss faults (fault index, probability).
@@ -229,14 +231,14 @@ pub struct Simulation {
     trace_every: u64,
     interval: Time,
     pub(crate) global: GlobalStats,
-    pub(crate) service_stats: Vec<ServiceStats>,
-    pub(crate) edge_stats: Vec<EdgeStats>,
+    pub(crate) service_stats: Box<[ServiceStats]>,
+    pub(crate) edge_stats: Box<[EdgeStats]>,
     series: VecDeque<Sample>,
     history: usize,
     spans: VecDeque<Span>,
     span_capacity: usize,
     last_sample: Time,
-    window_area: Vec<(f64, f64)>,
+    window_area: Box<[(f64, f64)]>,
 }
 
 impl Simulation {
@@ -337,11 +339,11 @@ impl Simulation {
             free: Vec::new(),
             service_stats: (0..n_services).map(|_| ServiceStats::default()).collect(),
             edge_stats: (0..edges.len()).map(|_| EdgeStats::default()).collect(),
-            edges,
-            services,
-            window_area: vec![(0.0, 0.0); replicas.len()],
-            replicas,
-            clients,
+            edges: edges.into_boxed_slice(),
+            services: services.into_boxed_slice(),
+            window_area: vec![(0.0, 0.0); replicas.len()].into_boxed_slice(),
+            replicas: replicas.into_boxed_slice(),
+            clients: clients.into_boxed_slice(),
             partitions: Vec::new(),
             partition_ids: Vec::new(),
             packet_losses: Vec::new(),
@@ -557,17 +559,18 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn get(&self, c: CallRef) -> Option<&Call> {
         let call = &self.calls[c.idx as usize];
         (call.live && call.gen == c.gen).then_some(call)
     }
 
-    #[inline]
+    #[inline(always)]
     fn call_mut(&mut self, c: CallRef) -> &mut Call {
         &mut self.calls[c.idx as usize]
     }
 
+    #[inline(always)]
     fn release_if_done(&mut self, c: CallRef) {
         let call = &mut self.calls[c.idx as usize];
         if call.live && call.gen == c.gen && call.caller_done && call.callee_done {
@@ -711,7 +714,7 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self, r: u32) {
         let now = self.now;
         let rep = &mut self.replicas[r as usize];

@@ -36,7 +36,7 @@ impl<const B: u32> Default for Histogram<B> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn index_of(v: u64, sub_bits: u32) -> usize {
     let sub = 1u64 << sub_bits;
     if v < 2 * sub {
@@ -92,7 +92,7 @@ impl<const B: u32> Histogram<B> {
     }
 
     /// Records one duration given in nanoseconds.
-    #[inline]
+    #[inline(always)]
     pub fn record_ns(&mut self, ns: u64) {
         self.record_us(ns / 1000);
     }
