@@ -514,6 +514,7 @@ impl Simulation {
 
     // ----- calls -------------------------------------------------------------------------------
 
+    #[inline(always)]
     fn alloc(
         &mut self,
         corr: u64,
@@ -546,7 +547,7 @@ impl Simulation {
             transit_to: 0,
         };
         if let Some(idx) = self.free.pop() {
-            let slot = &mut self.calls[idx as usize];
+            let slot = &mut self.calls.as_mut_slice()[idx as usize];
             let gen = slot.gen.wrapping_add(1);
             *slot = Call { gen, ..call };
             CallRef { idx, gen }
@@ -561,24 +562,25 @@ impl Simulation {
 
     #[inline(always)]
     fn get(&self, c: CallRef) -> Option<&Call> {
-        let call = &self.calls[c.idx as usize];
+        let call = &self.calls.as_slice()[c.idx as usize];
         (call.live && call.gen == c.gen).then_some(call)
     }
 
     #[inline(always)]
     fn call_mut(&mut self, c: CallRef) -> &mut Call {
-        &mut self.calls[c.idx as usize]
+        &mut self.calls.as_mut_slice()[c.idx as usize]
     }
 
     #[inline(always)]
     fn release_if_done(&mut self, c: CallRef) {
-        let call = &mut self.calls[c.idx as usize];
+        let call = &mut self.calls.as_mut_slice()[c.idx as usize];
         if call.live && call.gen == c.gen && call.caller_done && call.callee_done {
             call.live = false;
             self.free.push(c.idx);
         }
     }
 
+    #[inline(always)]
     fn new_request(&mut self, client: u32, user: u32) {
         let corr = self.next_corr;
         self.next_corr += 1;
@@ -590,26 +592,12 @@ impl Simulation {
         self.send_request(c);
     }
 
+    #[inline(always)]
     fn sample_ms(&mut self, l: &Latency) -> f64 {
-        match *l {
-            Latency::Constant { ms } => ms,
-            Latency::Exponential { mean_ms } => self.rng.exponential(mean_ms),
-            Latency::LogNormal { median_ms, sigma } => self.rng.lognormal(median_ms, sigma),
-            Latency::Bimodal {
-                fast_ms,
-                slow_ms,
-                slow_fraction,
-            } => {
-                if self.rng.chance(slow_fraction) {
-                    slow_ms
-                } else {
-                    fast_ms
-                }
-            }
-            Latency::LongTail { min_ms, alpha } => self.rng.pareto(min_ms, alpha),
-        }
+        sample_latency_ms(&mut self.rng, l)
     }
 
+    #[inline(always)]
     fn link_delay(&mut self, edge: u32) -> Time {
         let e = &self.edges[edge as usize];
         if e.jitter_ns > 0.0 {
@@ -627,12 +615,18 @@ impl Simulation {
         })
     }
 
-    #[inline]
+    /// Whether a message on `edge` from node `from` to node `to` is lost. The common case (no
+    /// loss configured anywhere) costs a few comparisons and no draw.
+    #[inline(always)]
     fn message_lost(&mut self, edge: u32, from: u32, to: u32) -> bool {
         let link = self.edges[edge as usize].loss;
         if link == 0.0 && self.extra_loss == 0.0 && self.partitions.is_empty() {
             return false;
         }
+        self.message_lost_slow(link, from, to)
+    }
+
+    fn message_lost_slow(&mut self, link: f64, from: u32, to: u32) -> bool {
         // independent losses: 1 - (1 - a)(1 - b)
         let loss = if self.extra_loss > 0.0 {
             1.0 - (1.0 - link) * (1.0 - self.extra_loss)
@@ -684,12 +678,18 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn pick_replica(&mut self, s: u32) -> u32 {
-        let svc = &mut self.services[s as usize];
-        let n = svc.replicas;
-        if n == 1 {
+        let svc = &self.services[s as usize];
+        if svc.replicas == 1 {
             return svc.rep_start;
         }
+        self.pick_of_many(s)
+    }
+
+    fn pick_of_many(&mut self, s: u32) -> u32 {
+        let svc = &mut self.services[s as usize];
+        let n = svc.replicas;
         let start = svc.rep_start;
         match svc.lb {
             LoadBalancer::RoundRobin => {
@@ -733,7 +733,7 @@ impl Simulation {
         if self.get(c).is_none() {
             return;
         }
-        let edge = self.calls[c.idx as usize].edge;
+        let edge = self.calls.as_slice()[c.idx as usize].edge;
         let s = self.edges[edge as usize].to_service;
         let r = self.pick_replica(s);
         let now = self.now;
@@ -775,6 +775,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
         self.touch(r);
         let (s, busy, workers, inc, factor, add) = {
@@ -803,8 +804,7 @@ impl Simulation {
             st.waited += 1;
             st.wait_sum_ns += (now - arrived) as f64;
         }
-        let latency = self.services[s as usize].latency.clone();
-        let mut ms = self.sample_ms(&latency);
+        let mut ms = sample_latency_ms(&mut self.rng, &self.services[s as usize].latency);
         if let Some((curve, k, p)) = self.services[s as usize].overload {
             let u = busy as f64 / workers as f64;
             ms *= match curve {
@@ -818,6 +818,7 @@ impl Simulation {
     }
 
     /// Whether the job is still being served by a replica that has not restarted since.
+    #[inline(always)]
     fn job_alive(&self, c: CallRef) -> bool {
         match self.get(c) {
             Some(call) => {
@@ -842,6 +843,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn work_done(&mut self, c: CallRef, inc: u32) {
         let Some(call) = self.get(c) else { return };
         if call.incarnation != inc || !self.job_alive(c) {
@@ -855,13 +857,11 @@ impl Simulation {
             .last()
             .map(|b| b.1)
             .unwrap_or(self.services[s].error_rate);
-        if self.rng.chance(err) {
-            self.finish(c, Outcome::Error);
-            return;
-        }
+        let failed = self.rng.chance(err);
         let n = self.services[s].edges.len();
-        if n == 0 {
-            self.finish(c, Outcome::Ok);
+        if failed || n == 0 {
+            let outcome = if failed { Outcome::Error } else { Outcome::Ok };
+            self.finish_inline(c, outcome);
             return;
         }
         self.call_mut(c).phase = Phase::WaitingDownstream;
@@ -883,7 +883,7 @@ impl Simulation {
 
     fn send_child(&mut self, parent: CallRef, edge: u32) {
         let (corr, traced) = {
-            let p = &self.calls[parent.idx as usize];
+            let p = &self.calls.as_slice()[parent.idx as usize];
             (p.corr, p.traced)
         };
         let c = self.alloc(corr, edge, Caller::Job(parent), 1, traced);
@@ -898,9 +898,9 @@ impl Simulation {
         if outcome != Outcome::Ok && critical {
             self.call_mut(parent).failed = true;
         }
-        let r = self.calls[parent.idx as usize].replica;
+        let r = self.calls.as_slice()[parent.idx as usize].replica;
         let s = self.replicas[r as usize].service as usize;
-        let p = &mut self.calls[parent.idx as usize];
+        let p = &mut self.calls.as_mut_slice()[parent.idx as usize];
         if self.services[s].parallel {
             p.pending_children -= 1;
             if p.pending_children == 0 {
@@ -924,6 +924,12 @@ impl Simulation {
 
     /// The job is done: free the worker, take the next waiting request, send the reply.
     fn finish(&mut self, c: CallRef, outcome: Outcome) {
+        self.finish_inline(c, outcome);
+    }
+
+    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job).
+    #[inline(always)]
+    fn finish_inline(&mut self, c: CallRef, outcome: Outcome) {
         let now = self.now;
         let (r, arrived) = {
             let call = self.call_mut(c);
@@ -946,6 +952,7 @@ impl Simulation {
         self.send_reply(c, r);
     }
 
+    #[inline(always)]
     fn next_from_queue(&mut self, r: u32) {
         let lifo = self.services[self.replicas[r as usize].service as usize].lifo;
         let rep = &self.replicas[r as usize];
@@ -966,7 +973,7 @@ impl Simulation {
     }
 
     fn send_reply(&mut self, c: CallRef, r: u32) {
-        let edge = self.calls[c.idx as usize].edge;
+        let edge = self.calls.as_slice()[c.idx as usize].edge;
         let (from, to) = {
             let e = &self.edges[edge as usize];
             (e.to_service, e.from_node)
@@ -990,6 +997,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn reply_arrive(&mut self, c: CallRef) {
         let Some(call) = self.get(c) else { return };
         if call.caller_done {
@@ -1049,7 +1057,7 @@ impl Simulation {
         }
         es.latency.record_ns(latency);
         if traced && self.span_capacity > 0 {
-            let call = &self.calls[c.idx as usize];
+            let call = &self.calls.as_slice()[c.idx as usize];
             let served = call.replica != u32::MAX;
             let first = self.services[self.edges[edge as usize].to_service as usize].rep_start;
             let span = Span {
@@ -1474,6 +1482,28 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+}
+
+/// One draw from a latency distribution, in milliseconds.
+#[inline(always)]
+fn sample_latency_ms(rng: &mut SimRng, l: &Latency) -> f64 {
+    match *l {
+        Latency::Constant { ms } => ms,
+        Latency::Exponential { mean_ms } => rng.exponential(mean_ms),
+        Latency::LogNormal { median_ms, sigma } => rng.lognormal(median_ms, sigma),
+        Latency::Bimodal {
+            fast_ms,
+            slow_ms,
+            slow_fraction,
+        } => {
+            if rng.chance(slow_fraction) {
+                slow_ms
+            } else {
+                fast_ms
+            }
+        }
+        Latency::LongTail { min_ms, alpha } => rng.pareto(min_ms, alpha),
     }
 }
 

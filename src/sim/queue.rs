@@ -19,9 +19,16 @@ fn key(time: Time, seq: u64) -> u128 {
 /// A priority queue of events ordered by (time, insertion sequence): a binary min-heap written
 /// out here (rather than `std::collections::BinaryHeap`) so that its few lines stay inlined in the
 /// engine's loop even in the size-optimised release build.
+///
+/// A pop leaves the root as a hole and only repairs the heap when needed: the handler of an event
+/// usually schedules another one at once, and that push then fills the hole with a single
+/// sift-down, instead of a sift-down to close the hole plus a sift-up for the new entry. Keys are
+/// unique, so the order events come out in is the same either way.
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
     seq: u64,
+    /// Whether `heap[0]` was already popped (the rest of `heap` is still a valid heap below it).
+    hole: bool,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -36,6 +43,7 @@ impl<E: Copy> EventQueue<E> {
         EventQueue {
             heap: Vec::with_capacity(1024),
             seq: 0,
+            hole: false,
         }
     }
 
@@ -43,15 +51,22 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
         self.seq += 1;
-        let k = key(time, self.seq);
-        let entry = Entry { key: k, event };
+        let entry = Entry {
+            key: key(time, self.seq),
+            event,
+        };
+        if self.hole {
+            self.hole = false;
+            sift_down(self.heap.as_mut_slice(), entry);
+            return;
+        }
         let mut i = self.heap.len();
         self.heap.push(entry);
         let h = self.heap.as_mut_slice();
         // sift up: move parents down into the hole until the new key fits
         while i > 0 {
             let parent = (i - 1) / 2;
-            if h[parent].key <= k {
+            if h[parent].key <= entry.key {
                 break;
             }
             h[i] = h[parent];
@@ -63,49 +78,75 @@ impl<E: Copy> EventQueue<E> {
     /// The time of the next event.
     #[inline(always)]
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.first().map(|e| (e.key >> 64) as Time)
+        let h = self.heap.as_slice();
+        let e = if self.hole {
+            // the next event is the smaller child of the hole
+            match h.len() {
+                0 | 1 => return None,
+                2 => &h[1],
+                _ if h[2].key < h[1].key => &h[2],
+                _ => &h[1],
+            }
+        } else {
+            h.first()?
+        };
+        Some((e.key >> 64) as Time)
+    }
+
+    /// Closes a pending hole at the root with the last entry.
+    #[inline(always)]
+    fn fill_hole(&mut self) {
+        if self.hole {
+            self.hole = false;
+            if let Some(last) = self.heap.pop() {
+                if !self.heap.is_empty() {
+                    sift_down(self.heap.as_mut_slice(), last);
+                }
+            }
+        }
     }
 
     /// Removes and returns the next event.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        let last = self.heap.pop()?;
-        let h = self.heap.as_mut_slice();
-        let n = h.len();
-        if n == 0 {
-            return Some(((last.key >> 64) as Time, last.event));
-        }
-        // the root leaves; `last` is sifted down from the root into its place
-        let top = h[0];
-        let k = last.key;
-        let mut i = 0;
-        loop {
-            let mut child = 2 * i + 1;
-            if child >= n {
-                break;
-            }
-            if child + 1 < n && h[child + 1].key < h[child].key {
-                child += 1;
-            }
-            if k <= h[child].key {
-                break;
-            }
-            h[i] = h[child];
-            i = child;
-        }
-        h[i] = last;
+        self.fill_hole();
+        let top = *self.heap.first()?;
+        self.hole = true;
         Some(((top.key >> 64) as Time, top.event))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.hole as usize
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
+}
+
+/// Puts `entry` at the root of `h` (replacing what is there) and sifts it down to its place.
+#[inline(always)]
+fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
+    let n = h.len();
+    let k = entry.key;
+    let mut i = 0;
+    loop {
+        let mut child = 2 * i + 1;
+        if child >= n {
+            break;
+        }
+        if child + 1 < n && h[child + 1].key < h[child].key {
+            child += 1;
+        }
+        if k <= h[child].key {
+            break;
+        }
+        h[i] = h[child];
+        i = child;
+    }
+    h[i] = entry;
 }
 
 #[cfg(test)]
@@ -145,6 +186,7 @@ mod tests {
                 // ids grow with insertion, so (time, id) is the expected order
                 reference.sort_unstable();
                 let want = reference.remove(0);
+                assert_eq!(q.peek_time(), Some(want.0));
                 let got = q.pop().expect("non-empty");
                 assert_eq!(got, want);
                 now = got.0;
@@ -153,8 +195,10 @@ mod tests {
         }
         reference.sort_unstable();
         for want in reference {
+            assert_eq!(q.peek_time(), Some(want.0));
             assert_eq!(q.pop(), Some(want));
         }
+        assert_eq!(q.peek_time(), None);
         assert!(q.pop().is_none() && q.is_empty());
     }
 }

@@ -44,7 +44,7 @@ impl SimRng {
     }
 
     /// Uniform on [0, 1), with 53 random bits.
-    #[inline]
+    #[inline(always)]
     pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
@@ -56,7 +56,7 @@ impl SimRng {
     }
 
     /// True with probability `p`.
-    #[inline]
+    #[inline(always)]
     pub fn chance(&mut self, p: f64) -> bool {
         p > 0.0 && self.uniform() < p
     }
@@ -69,29 +69,43 @@ impl SimRng {
 
     /// Exponential with the given mean: Marsaglia and Tsang's 256-layer ziggurat, which takes
     /// one 64-bit draw and no logarithm ~99 % of the time (the rare slow paths use libm).
-    #[inline]
+    #[inline(always)]
     pub fn exponential(&mut self, mean: f64) -> f64 {
         mean * self.standard_exponential()
     }
 
-    /// Exponential with mean 1 (ziggurat).
-    #[inline]
+    /// Exponential with mean 1 (ziggurat). The ~99 % fast path inlines; the rest is out of line.
+    #[inline(always)]
     pub fn standard_exponential(&mut self) -> f64 {
         let z = ziggurat();
+        let bits = self.next_u64();
+        let i = (bits & 0xff) as usize;
+        // the other 53 bits give a uniform in [0, 1), independent of the layer
+        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let x = u * z.x[i];
+        if x < z.x[i + 1] {
+            return x;
+        }
+        self.exponential_slow(z, i, x)
+    }
+
+    /// The rare cases of the exponential ziggurat: the tail and the wedges (with further draws
+    /// exactly as the loop would make them).
+    #[cold]
+    fn exponential_slow(&mut self, z: &Ziggurat, mut i: usize, mut x: f64) -> f64 {
         loop {
-            let bits = self.next_u64();
-            let i = (bits & 0xff) as usize;
-            // the other 53 bits give a uniform in [0, 1), independent of the layer
-            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-            let x = u * z.x[i];
-            if x < z.x[i + 1] {
-                return x;
-            }
             if i == 0 {
                 // the tail beyond R, by memorylessness
                 return ZIG_R - libm::log(self.uniform_open0());
             }
             if z.f[i] + self.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-x) {
+                return x;
+            }
+            let bits = self.next_u64();
+            i = (bits & 0xff) as usize;
+            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            x = u * z.x[i];
+            if x < z.x[i + 1] {
                 return x;
             }
         }
