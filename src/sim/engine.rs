@@ -160,6 +160,8 @@ struct ClientRt {
     edge: u32,
     gen: u32,
     rate: f64,
+    /// `1 / rate`: the mean gap between arrivals, seconds (kept to save a division per arrival).
+    mean_gap_s: f64,
     think: Option<Latency>,
 }
 
@@ -229,6 +231,9 @@ pub struct Simulation {
     extra_loss: f64,
     next_corr: u64,
     trace_every: u64,
+    /// User requests left until the next traced one (every `trace_every`-th is traced: the same
+    /// as `corr % trace_every == 0`, without a division per request).
+    trace_countdown: u64,
     interval: Time,
     pub(crate) global: GlobalStats,
     pub(crate) service_stats: Box<[ServiceStats]>,
@@ -274,6 +279,7 @@ impl Simulation {
                 edge: ci as u32,
                 gen: 0,
                 rate,
+                mean_gap_s: 1.0 / rate,
                 think,
             });
         }
@@ -350,6 +356,7 @@ impl Simulation {
             extra_loss: 0.0,
             next_corr: 1,
             trace_every,
+            trace_countdown: trace_every,
             interval: from_ms(m.interval_ms).max(1),
             global: GlobalStats::default(),
             series: VecDeque::new(),
@@ -477,10 +484,10 @@ impl Simulation {
                 if c.gen != gen {
                     return;
                 }
-                let rate = c.rate;
+                let (rate, mean_gap) = (c.rate, c.mean_gap_s);
                 self.new_request(client, u32::MAX);
                 if rate > 0.0 {
-                    let dt = from_secs(self.rng.exponential(1.0 / rate));
+                    let dt = from_secs(self.rng.exponential(mean_gap));
                     self.queue.push(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
@@ -498,6 +505,7 @@ impl Simulation {
                 };
                 let c = &mut self.clients[client as usize];
                 c.rate = rate;
+                c.mean_gap_s = 1.0 / rate;
                 c.gen += 1;
                 let gen = c.gen;
                 if rate > 0.0 {
@@ -586,7 +594,17 @@ impl Simulation {
         self.next_corr += 1;
         self.global.requests += 1;
         self.global.in_flight += 1;
-        let traced = self.trace_every > 0 && corr.is_multiple_of(self.trace_every);
+        let traced = self.trace_every > 0 && {
+            self.trace_countdown -= 1;
+            if self.trace_countdown == 0 {
+                self.trace_countdown = self.trace_every;
+            }
+            self.trace_countdown == self.trace_every
+        };
+        debug_assert_eq!(
+            traced,
+            self.trace_every > 0 && corr.is_multiple_of(self.trace_every)
+        );
         let edge = self.clients[client as usize].edge;
         let c = self.alloc(corr, edge, Caller::Client { client, user }, 1, traced);
         self.send_request(c);

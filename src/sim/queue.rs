@@ -137,8 +137,9 @@ fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
         if child >= n {
             break;
         }
-        if child + 1 < n && h[child + 1].key < h[child].key {
-            child += 1;
+        if child + 1 < n {
+            // branch-free: which child is smaller is a coin flip the CPU cannot predict
+            child += (h[child + 1].key < h[child].key) as usize;
         }
         if k <= h[child].key {
             break;
