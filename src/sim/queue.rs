@@ -178,7 +178,7 @@ mod tests {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            if (x >> 33) % 3 != 0 || reference.is_empty() {
+            if !(x >> 33).is_multiple_of(3) || reference.is_empty() {
                 let t = now + (x >> 40) % 8;
                 id += 1;
                 q.push(t, id);
