@@ -793,7 +793,6 @@ impl Simulation {
         }
     }
 
-    #[inline(always)]
     fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
         self.touch(r);
         let (s, busy, workers, inc, factor, add) = {
