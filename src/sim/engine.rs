@@ -277,6 +277,8 @@ struct ClientRt {
     edge: u32,
     gen: u32,
     rate: f64,
+    /// `1 / rate`: the mean gap between arrivals, seconds (kept to save a division per arrival).
+    mean_gap_s: f64,
     think: Option<Latency>,
 }
 
@@ -336,10 +338,12 @@ pub struct Simulation {
     lfree: Vec<u32>,
     /// Retry at one layer only (the retry context travels with requests).
     one_layer: bool,
-    edges: Vec<Edge>,
-    services: Vec<ServiceRt>,
-    replicas: Vec<Replica>,
-    clients: Vec<ClientRt>,
+    // Tables fixed at build time are boxed slices: indexing them is a plain bounds check, with no
+    // call to `Vec`'s `Index` impl in the size-optimised release build.
+    edges: Box<[Edge]>,
+    services: Box<[ServiceRt]>,
+    replicas: Box<[Replica]>,
+    clients: Box<[ClientRt]>,
     partitions: Vec<(Vec<bool>, Vec<bool>, bool)>,
     partition_ids: Vec<usize>,
     /// Active packet-loss faults (fault index, probability).
@@ -348,16 +352,19 @@ pub struct Simulation {
     extra_loss: f64,
     next_corr: u64,
     trace_every: u64,
+    /// User requests left until the next traced one (every `trace_every`-th is traced: the same
+    /// as `corr % trace_every == 0`, without a division per request).
+    trace_countdown: u64,
     interval: Time,
     pub(crate) global: GlobalStats,
-    pub(crate) service_stats: Vec<ServiceStats>,
-    pub(crate) edge_stats: Vec<EdgeStats>,
+    pub(crate) service_stats: Box<[ServiceStats]>,
+    pub(crate) edge_stats: Box<[EdgeStats]>,
     series: VecDeque<Sample>,
     history: usize,
     spans: VecDeque<Span>,
     span_capacity: usize,
     last_sample: Time,
-    window_area: Vec<(f64, f64)>,
+    window_area: Box<[(f64, f64)]>,
 }
 
 impl Simulation {
@@ -393,6 +400,7 @@ impl Simulation {
                 edge: ci as u32,
                 gen: 0,
                 rate,
+                mean_gap_s: 1.0 / rate,
                 think,
             });
         }
@@ -473,17 +481,18 @@ impl Simulation {
             one_layer: scenario.retry_scope == super::scenario::RetryScope::OneLayer,
             service_stats: (0..n_services).map(|_| ServiceStats::default()).collect(),
             edge_stats: (0..edges.len()).map(|_| EdgeStats::default()).collect(),
-            edges,
-            services,
-            window_area: vec![(0.0, 0.0); replicas.len()],
-            replicas,
-            clients,
+            edges: edges.into_boxed_slice(),
+            services: services.into_boxed_slice(),
+            window_area: vec![(0.0, 0.0); replicas.len()].into_boxed_slice(),
+            replicas: replicas.into_boxed_slice(),
+            clients: clients.into_boxed_slice(),
             partitions: Vec::new(),
             partition_ids: Vec::new(),
             packet_losses: Vec::new(),
             extra_loss: 0.0,
             next_corr: 1,
             trace_every,
+            trace_countdown: trace_every,
             interval: from_ms(m.interval_ms).max(1),
             global: GlobalStats::default(),
             series: VecDeque::new(),
@@ -611,10 +620,10 @@ impl Simulation {
                 if c.gen != gen {
                     return;
                 }
-                let rate = c.rate;
+                let (rate, mean_gap) = (c.rate, c.mean_gap_s);
                 self.new_request(client, u32::MAX);
                 if rate > 0.0 {
-                    let dt = from_secs(self.rng.exponential(1.0 / rate));
+                    let dt = from_secs(self.rng.exponential(mean_gap));
                     self.queue.push(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
@@ -632,6 +641,7 @@ impl Simulation {
                 };
                 let c = &mut self.clients[client as usize];
                 c.rate = rate;
+                c.mean_gap_s = 1.0 / rate;
                 c.gen += 1;
                 let gen = c.gen;
                 if rate > 0.0 {
@@ -652,6 +662,7 @@ impl Simulation {
 
     // ----- calls -------------------------------------------------------------------------------
 
+    #[inline(always)]
     fn alloc(
         &mut self,
         corr: u64,
@@ -695,7 +706,7 @@ impl Simulation {
             crit_fb: 0,
         };
         if let Some(idx) = self.free.pop() {
-            let slot = &mut self.calls[idx as usize];
+            let slot = &mut self.calls.as_mut_slice()[idx as usize];
             let gen = slot.gen.wrapping_add(1);
             *slot = Call { gen, ..call };
             CallRef { idx, gen }
@@ -708,31 +719,43 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn get(&self, c: CallRef) -> Option<&Call> {
-        let call = &self.calls[c.idx as usize];
+        let call = &self.calls.as_slice()[c.idx as usize];
         (call.live && call.gen == c.gen).then_some(call)
     }
 
-    #[inline]
+    #[inline(always)]
     fn call_mut(&mut self, c: CallRef) -> &mut Call {
-        &mut self.calls[c.idx as usize]
+        &mut self.calls.as_mut_slice()[c.idx as usize]
     }
 
+    #[inline(always)]
     fn release_if_done(&mut self, c: CallRef) {
-        let call = &mut self.calls[c.idx as usize];
+        let call = &mut self.calls.as_mut_slice()[c.idx as usize];
         if call.live && call.gen == c.gen && call.caller_done && call.callee_done {
             call.live = false;
             self.free.push(c.idx);
         }
     }
 
+    #[inline(always)]
     fn new_request(&mut self, client: u32, user: u32) {
         let corr = self.next_corr;
         self.next_corr += 1;
         self.global.requests += 1;
         self.global.in_flight += 1;
-        let traced = self.trace_every > 0 && corr.is_multiple_of(self.trace_every);
+        let traced = self.trace_every > 0 && {
+            self.trace_countdown -= 1;
+            if self.trace_countdown == 0 {
+                self.trace_countdown = self.trace_every;
+            }
+            self.trace_countdown == self.trace_every
+        };
+        debug_assert_eq!(
+            traced,
+            self.trace_every > 0 && corr.is_multiple_of(self.trace_every)
+        );
         let edge = self.clients[client as usize].edge;
         self.make_call(
             Caller::Client { client, user },
@@ -880,26 +903,12 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn sample_ms(&mut self, l: &Latency) -> f64 {
-        match *l {
-            Latency::Constant { ms } => ms,
-            Latency::Exponential { mean_ms } => self.rng.exponential(mean_ms),
-            Latency::LogNormal { median_ms, sigma } => self.rng.lognormal(median_ms, sigma),
-            Latency::Bimodal {
-                fast_ms,
-                slow_ms,
-                slow_fraction,
-            } => {
-                if self.rng.chance(slow_fraction) {
-                    slow_ms
-                } else {
-                    fast_ms
-                }
-            }
-            Latency::LongTail { min_ms, alpha } => self.rng.pareto(min_ms, alpha),
-        }
+        sample_latency_ms(&mut self.rng, l)
     }
 
+    #[inline(always)]
     fn link_delay(&mut self, edge: u32) -> Time {
         let e = &self.edges[edge as usize];
         if e.jitter_ns > 0.0 {
@@ -917,12 +926,18 @@ impl Simulation {
         })
     }
 
-    #[inline]
+    /// Whether a message on `edge` from node `from` to node `to` is lost. The common case (no
+    /// loss configured anywhere) costs a few comparisons and no draw.
+    #[inline(always)]
     fn message_lost(&mut self, edge: u32, from: u32, to: u32) -> bool {
         let link = self.edges[edge as usize].loss;
         if link == 0.0 && self.extra_loss == 0.0 && self.partitions.is_empty() {
             return false;
         }
+        self.message_lost_slow(link, from, to)
+    }
+
+    fn message_lost_slow(&mut self, link: f64, from: u32, to: u32) -> bool {
         // independent losses: 1 - (1 - a)(1 - b)
         let loss = if self.extra_loss > 0.0 {
             1.0 - (1.0 - link) * (1.0 - self.extra_loss)
@@ -1051,12 +1066,18 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn pick_replica(&mut self, s: u32) -> u32 {
-        let svc = &mut self.services[s as usize];
-        let n = svc.replicas;
-        if n == 1 {
+        let svc = &self.services[s as usize];
+        if svc.replicas == 1 {
             return svc.rep_start;
         }
+        self.pick_of_many(s)
+    }
+
+    fn pick_of_many(&mut self, s: u32) -> u32 {
+        let svc = &mut self.services[s as usize];
+        let n = svc.replicas;
         let start = svc.rep_start;
         match svc.lb {
             LoadBalancer::RoundRobin => {
@@ -1081,14 +1102,14 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self, r: u32) {
         let now = self.now;
         let rep = &mut self.replicas[r as usize];
-        let dt = (now - rep.last_change) as f64;
-        if dt > 0.0 {
+        if now > rep.last_change {
+            let dt = u64_to_f64(now - rep.last_change);
             rep.busy_area += rep.busy as f64 * dt;
-            rep.queue_area += rep.queue.len() as f64 * dt;
+            rep.queue_area += u64_to_f64(rep.queue.len() as u64) * dt;
             if rep.busy >= rep.workers {
                 rep.saturated_area += dt;
             }
@@ -1105,6 +1126,7 @@ impl Simulation {
         self.send_reply(c, r);
     }
 
+    #[inline(always)]
     fn deliver(&mut self, c: CallRef) {
         let Some(call) = self.get(c) else { return };
         if call.cancelled {
@@ -1198,10 +1220,9 @@ impl Simulation {
         st.started += 1;
         if from_queue {
             st.waited += 1;
-            st.wait_sum_ns += (now - arrived) as f64;
+            st.wait_sum_ns += u64_to_f64(now - arrived);
         }
-        let latency = self.services[s as usize].latency.clone();
-        let mut ms = self.sample_ms(&latency);
+        let mut ms = sample_latency_ms(&mut self.rng, &self.services[s as usize].latency);
         if let Some((curve, k, p)) = self.services[s as usize].overload {
             let u = busy as f64 / workers as f64;
             ms *= match curve {
@@ -1215,6 +1236,7 @@ impl Simulation {
     }
 
     /// Whether the job is still being served by a replica that has not restarted since.
+    #[inline(always)]
     fn job_alive(&self, c: CallRef) -> bool {
         match self.get(c) {
             Some(call) => {
@@ -1239,6 +1261,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn work_done(&mut self, c: CallRef, inc: u32) {
         let Some(call) = self.get(c) else { return };
         if call.incarnation != inc || !self.job_alive(c) {
@@ -1252,13 +1275,11 @@ impl Simulation {
             .last()
             .map(|b| b.1)
             .unwrap_or(self.services[s].error_rate);
-        if self.rng.chance(err) {
-            self.finish(c, Outcome::Error);
-            return;
-        }
+        let failed = self.rng.chance(err);
         let n = self.services[s].edges.len();
-        if n == 0 {
-            self.finish(c, Outcome::Ok);
+        if failed || n == 0 {
+            let outcome = if failed { Outcome::Error } else { Outcome::Ok };
+            self.finish_inline(c, outcome);
             return;
         }
         self.call_mut(c).phase = Phase::WaitingDownstream;
@@ -1310,9 +1331,9 @@ impl Simulation {
                 p.failed = true;
             }
         }
-        let r = self.calls[parent.idx as usize].replica;
+        let r = self.calls.as_slice()[parent.idx as usize].replica;
         let s = self.replicas[r as usize].service as usize;
-        let p = &mut self.calls[parent.idx as usize];
+        let p = &mut self.calls.as_mut_slice()[parent.idx as usize];
         if self.services[s].parallel {
             p.pending_children -= 1;
             if p.pending_children == 0 {
@@ -1336,6 +1357,12 @@ impl Simulation {
 
     /// The job is done: free the worker, take the next waiting request, send the reply.
     fn finish(&mut self, c: CallRef, outcome: Outcome) {
+        self.finish_inline(c, outcome);
+    }
+
+    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job).
+    #[inline(always)]
+    fn finish_inline(&mut self, c: CallRef, outcome: Outcome) {
         let now = self.now;
         let (r, arrived, edge, corr) = {
             let call = self.call_mut(c);
@@ -1353,7 +1380,7 @@ impl Simulation {
         }
         st.response.record_ns(now - arrived);
         st.window.record_ns(now - arrived);
-        st.response_sum_ns += (now - arrived) as f64;
+        st.response_sum_ns += u64_to_f64(now - arrived);
         if outcome == Outcome::Ok {
             let e = &mut self.edges[edge as usize];
             if let Some(d) = e.dedup.as_mut() {
@@ -1377,6 +1404,7 @@ impl Simulation {
 
     /// Free workers take waiting requests; those cancelled, past their deadline or (with load
     /// shedding) waiting too long are answered at once instead of served.
+    #[inline(always)]
     fn next_from_queue(&mut self, r: u32) {
         let s = self.replicas[r as usize].service as usize;
         let (lifo, shed_wait) = {
@@ -1421,12 +1449,17 @@ impl Simulation {
     }
 
     fn send_reply(&mut self, c: CallRef, r: u32) {
-        let edge = self.calls[c.idx as usize].edge;
+        let edge = self.calls.as_slice()[c.idx as usize].edge;
         let (from, to) = {
             let e = &self.edges[edge as usize];
             (e.to_service, e.from_node)
         };
-        let reply_loss = combined_loss(self.replicas[r as usize].reply_losses.iter().map(|l| l.1));
+        let losses = &self.replicas[r as usize].reply_losses;
+        let reply_loss = if losses.is_empty() {
+            0.0
+        } else {
+            combined_loss(losses.iter().map(|l| l.1))
+        };
         if (reply_loss > 0.0 && self.rng.chance(reply_loss)) || self.message_lost(edge, from, to) {
             self.call_mut(c).phase = Phase::Idle;
             self.release_if_done(c);
@@ -1445,6 +1478,7 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn reply_arrive(&mut self, c: CallRef) {
         let Some(call) = self.get(c) else { return };
         if call.caller_done {
@@ -1577,7 +1611,7 @@ impl Simulation {
         }
         es.latency.record_ns(latency);
         if traced && self.span_capacity > 0 {
-            let call = &self.calls[c.idx as usize];
+            let call = &self.calls.as_slice()[c.idx as usize];
             let served = call.replica != u32::MAX;
             let first = self.services[self.edges[edge as usize].to_service as usize].rep_start;
             let span = Span {
@@ -2165,6 +2199,39 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+}
+
+/// One draw from a latency distribution, in milliseconds.
+#[inline(always)]
+fn sample_latency_ms(rng: &mut SimRng, l: &Latency) -> f64 {
+    match *l {
+        Latency::Constant { ms } => ms,
+        Latency::Exponential { mean_ms } => rng.exponential(mean_ms),
+        Latency::LogNormal { median_ms, sigma } => rng.lognormal(median_ms, sigma),
+        Latency::Bimodal {
+            fast_ms,
+            slow_ms,
+            slow_fraction,
+        } => {
+            if rng.chance(slow_fraction) {
+                slow_ms
+            } else {
+                fast_ms
+            }
+        }
+        Latency::LongTail { min_ms, alpha } => rng.pareto(min_ms, alpha),
+    }
+}
+
+/// `x as f64`, exactly, by the signed conversion (one instruction on x86-64, where the unsigned
+/// one takes several) whenever it applies: always, for simulated nanoseconds and counts.
+#[inline(always)]
+fn u64_to_f64(x: u64) -> f64 {
+    if x < 1 << 63 {
+        x as i64 as f64
+    } else {
+        x as f64
     }
 }
 

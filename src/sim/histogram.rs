@@ -23,8 +23,6 @@ pub struct Histogram<const B: u32 = 6> {
     sum: u64,
     min: u64,
     max: u64,
-    bottom: usize,
-    top: usize,
 }
 
 /// The coarser histogram used per sampling window.
@@ -36,7 +34,7 @@ impl<const B: u32> Default for Histogram<B> {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn index_of(v: u64, sub_bits: u32) -> usize {
     let sub = 1u64 << sub_bits;
     if v < 2 * sub {
@@ -73,18 +71,20 @@ impl<const B: u32> Histogram<B> {
             sum: 0,
             min: u64::MAX,
             max: 0,
-            bottom: usize::MAX,
-            top: 0,
         }
+    }
+
+    /// The lowest and highest buckets in use (only meaningful when `count > 0`): those of the
+    /// smallest and largest values, as the bucket index grows with the value.
+    #[inline]
+    fn used(&self) -> (usize, usize) {
+        (index_of(self.min, B), index_of(self.max, B))
     }
 
     /// Records one value, in microseconds.
     #[inline(always)]
     pub fn record_us(&mut self, us: u64) {
-        let i = index_of(us, B);
-        self.counts[i] += 1;
-        self.top = self.top.max(i);
-        self.bottom = self.bottom.min(i);
+        self.counts[index_of(us, B)] += 1;
         self.count += 1;
         self.sum = self.sum.saturating_add(us);
         self.min = self.min.min(us);
@@ -92,7 +92,7 @@ impl<const B: u32> Histogram<B> {
     }
 
     /// Records one duration given in nanoseconds.
-    #[inline]
+    #[inline(always)]
     pub fn record_ns(&mut self, ns: u64) {
         self.record_us(ns / 1000);
     }
@@ -127,8 +127,8 @@ impl<const B: u32> Histogram<B> {
         let (lo, hi) = (self.min as f64, self.max as f64);
         let mut k = 0;
         let mut seen = 0;
-        let from = self.bottom.min(self.top);
-        let mut buckets = self.counts[from..=self.top].iter().enumerate();
+        let (from, top) = self.used();
+        let mut buckets = self.counts[from..=top].iter().enumerate();
         while k < qs.len() {
             let q = qs[k];
             if q <= 0.0 {
@@ -165,14 +165,13 @@ impl<const B: u32> Histogram<B> {
     pub fn clear(&mut self) {
         if self.count > 0 {
             // only the buckets between the lowest and highest used can be non-zero
-            self.counts[self.bottom..=self.top].fill(0);
+            let (lo, hi) = self.used();
+            self.counts[lo..=hi].fill(0);
         }
         self.count = 0;
         self.sum = 0;
         self.min = u64::MAX;
         self.max = 0;
-        self.bottom = usize::MAX;
-        self.top = 0;
     }
 
     /// Adds all of `other`'s values to this one.
@@ -180,12 +179,10 @@ impl<const B: u32> Histogram<B> {
         if other.count == 0 {
             return;
         }
-        let (lo, hi) = (other.bottom, other.top);
+        let (lo, hi) = other.used();
         for (a, b) in self.counts[lo..=hi].iter_mut().zip(&other.counts[lo..=hi]) {
             *a += b;
         }
-        self.top = self.top.max(hi);
-        self.bottom = self.bottom.min(lo);
         self.count += other.count;
         self.sum = self.sum.saturating_add(other.sum);
         self.min = self.min.min(other.min);

@@ -2,54 +2,48 @@
 //! order they were scheduled (FIFO).
 
 use super::time::Time;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
+/// One scheduled event. `key` packs (time, sequence) into one integer, time in the high half, so
+/// a single comparison orders entries.
+#[derive(Clone, Copy)]
 struct Entry<E> {
-    time: Time,
-    seq: u64,
+    key: u128,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    // Reversed: BinaryHeap is a max-heap and we want the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
-    }
+#[inline(always)]
+fn key(time: Time, seq: u64) -> u128 {
+    ((time as u128) << 64) | seq as u128
 }
 
-/// A priority queue of events ordered by (time, insertion sequence).
+/// A priority queue of events ordered by (time, insertion sequence): a binary min-heap written
+/// out here (rather than `std::collections::BinaryHeap`) so that its few lines stay inlined in the
+/// engine's loop even in the size-optimised release build.
+///
+/// A pop leaves the root as a hole and only repairs the heap when needed: the handler of an event
+/// usually schedules another one at once, and that push then fills the hole with a single
+/// sift-down, instead of a sift-down to close the hole plus a sift-up for the new entry. Keys are
+/// unique, so the order events come out in is the same either way.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Vec<Entry<E>>,
     seq: u64,
+    /// Whether `heap[0]` was already popped (the rest of `heap` is still a valid heap below it).
+    hole: bool,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::with_capacity(1024),
+            heap: Vec::with_capacity(1024),
             seq: 0,
+            hole: false,
         }
     }
 
@@ -57,34 +51,103 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
         self.seq += 1;
-        self.heap.push(Entry {
-            time,
-            seq: self.seq,
+        let entry = Entry {
+            key: key(time, self.seq),
             event,
-        });
+        };
+        if self.hole {
+            self.hole = false;
+            sift_down(self.heap.as_mut_slice(), entry);
+            return;
+        }
+        let mut i = self.heap.len();
+        self.heap.push(entry);
+        let h = self.heap.as_mut_slice();
+        // sift up: move parents down into the hole until the new key fits
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if h[parent].key <= entry.key {
+                break;
+            }
+            h[i] = h[parent];
+            i = parent;
+        }
+        h[i] = entry;
     }
 
     /// The time of the next event.
-    #[inline]
+    #[inline(always)]
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.time)
+        let h = self.heap.as_slice();
+        let e = if self.hole {
+            // the next event is the smaller child of the hole
+            match h.len() {
+                0 | 1 => return None,
+                2 => &h[1],
+                _ if h[2].key < h[1].key => &h[2],
+                _ => &h[1],
+            }
+        } else {
+            h.first()?
+        };
+        Some((e.key >> 64) as Time)
+    }
+
+    /// Closes a pending hole at the root with the last entry.
+    #[inline(always)]
+    fn fill_hole(&mut self) {
+        if self.hole {
+            self.hole = false;
+            if let Some(last) = self.heap.pop() {
+                if !self.heap.is_empty() {
+                    sift_down(self.heap.as_mut_slice(), last);
+                }
+            }
+        }
     }
 
     /// Removes and returns the next event.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        self.fill_hole();
+        let top = *self.heap.first()?;
+        self.hole = true;
+        Some(((top.key >> 64) as Time, top.event))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.hole as usize
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
+}
+
+/// Puts `entry` at the root of `h` (replacing what is there) and sifts it down to its place.
+#[inline(always)]
+fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
+    let n = h.len();
+    let k = entry.key;
+    let mut i = 0;
+    loop {
+        let mut child = 2 * i + 1;
+        if child >= n {
+            break;
+        }
+        if child + 1 < n {
+            // branch-free: which child is smaller is a coin flip the CPU cannot predict
+            child += (h[child + 1].key < h[child].key) as usize;
+        }
+        if k <= h[child].key {
+            break;
+        }
+        h[i] = h[child];
+        i = child;
+    }
+    h[i] = entry;
 }
 
 #[cfg(test)]
@@ -101,5 +164,42 @@ mod tests {
         q.push(3, "x");
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!["a", "b", "x", "c", "d"]);
+    }
+
+    #[test]
+    fn matches_a_sorted_order_under_interleaved_pushes_and_pops() {
+        // a small LCG drives a mix of pushes (with many equal times) and pops
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(Time, u64)> = Vec::new();
+        let mut x: u64 = 12345;
+        let mut id = 0u64;
+        let mut now: Time = 0;
+        for _ in 0..20_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if !(x >> 33).is_multiple_of(3) || reference.is_empty() {
+                let t = now + (x >> 40) % 8;
+                id += 1;
+                q.push(t, id);
+                reference.push((t, id));
+            } else {
+                // ids grow with insertion, so (time, id) is the expected order
+                reference.sort_unstable();
+                let want = reference.remove(0);
+                assert_eq!(q.peek_time(), Some(want.0));
+                let got = q.pop().expect("non-empty");
+                assert_eq!(got, want);
+                now = got.0;
+            }
+            assert_eq!(q.len(), reference.len());
+        }
+        reference.sort_unstable();
+        for want in reference {
+            assert_eq!(q.peek_time(), Some(want.0));
+            assert_eq!(q.pop(), Some(want));
+        }
+        assert_eq!(q.peek_time(), None);
+        assert!(q.pop().is_none() && q.is_empty());
     }
 }
