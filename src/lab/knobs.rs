@@ -263,7 +263,7 @@ pub fn knobs_for(s: &Scenario) -> Vec<Knob> {
                     (svc.latency.mean_ms() * 10.0).round() / 10.0
                 ),
             )
-            .range(0.1, 100.0, 0.1, 1.0)
+            .range(0.1, 1000.0, 0.1, 1.0)
             .in_group(Group::Services),
         );
         k.push(

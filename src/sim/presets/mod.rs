@@ -41,6 +41,8 @@ impl Variant {
     }
 }
 
+mod build;
+
 /// One lesson scenario.
 #[derive(Debug)]
 pub struct Preset {
@@ -50,7 +52,7 @@ pub struct Preset {
     pub title: &'static str,
     /// What the fix changes, in one line.
     pub fix: &'static str,
-    base: &'static str,
+    build: fn(Variant) -> Scenario,
     edits: &'static [(&'static str, &'static str)],
 }
 
@@ -62,8 +64,8 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "flash-sale",
         title: "Flash-sale cascade",
-        fix: "one 800 ms deadline shared by parallel calls, a bulkhead and a breaker on inventory, fallbacks (cached stock, no reviews)",
-        base: include_str!("flash_sale.json"),
+        fix: "one 800 ms deadline shared by parallel calls, a bulkhead and a quicker breaker on inventory, fallbacks (cached stock, no reviews)",
+        build: build::flash_sale,
         edits: &[
             ("clients[shoppers].call.timeout_ms", "null"),
             ("clients[shoppers].call.timeout", DEADLINE),
@@ -78,7 +80,7 @@ pub const PRESETS: &[Preset] = &[
             ("services[frontend].calls[inventory].fallback", "\"cached\""),
             (
                 "services[frontend].calls[inventory].bulkhead",
-                r#"{"max_concurrent_calls": 10}"#,
+                r#"{"max_concurrent_calls": 10, "max_wait_ms": 0}"#,
             ),
             ("services[frontend].calls[inventory].breaker", BREAKER),
         ],
@@ -87,7 +89,7 @@ pub const PRESETS: &[Preset] = &[
         id: "retry-amplification",
         title: "Retry amplification",
         fix: "retry at one layer only, with a 10 % retry budget, and a breaker in front of the backend",
-        base: include_str!("retry_amplification.json"),
+        build: build::retry_amplification,
         edits: &[
             ("retry_scope", "\"one_layer\""),
             (
@@ -101,14 +103,17 @@ pub const PRESETS: &[Preset] = &[
         id: "thundering-herd",
         title: "Thundering herd on recovery",
         fix: "jittered, growing open-state waits: the breakers probe at different moments",
-        base: include_str!("thundering_herd.json"),
-        edits: &[("clients[*].call.breaker.wait_interval", r#"{"initial_interval_ms": 5000, "multiplier": 1.5, "randomization_factor": 0.8, "max_interval_ms": 20000}"#)],
+        build: build::thundering_herd,
+        edits: &[(
+            "clients[*].call.breaker.wait_interval",
+            r#"{"initial_interval_ms": 5000, "multiplier": 1.5, "randomization_factor": 0.8, "max_interval_ms": 20000}"#,
+        )],
     },
     Preset {
         id: "ambiguous-failure",
         title: "Ambiguous failure",
         fix: "an idempotency key on every attempt (the callee answers repeats from its record) and a connect timeout",
-        base: include_str!("ambiguous_failure.json"),
+        build: build::ambiguous_failure,
         edits: &[
             ("services[checkout].calls[payment].idempotency_key", "true"),
             ("services[checkout].calls[payment].connect_timeout_ms", "50"),
@@ -225,14 +230,7 @@ impl Preset {
 
     /// The scenario of a variant.
     pub fn scenario(&self, variant: Variant) -> Result<Scenario, String> {
-        let mut s = Scenario::from_json(self.base).map_err(|e| format!("{}: {e}", self.id))?;
-        if variant == Variant::Fixed {
-            for (path, value) in self.edits {
-                s = set(&s, path, value)?;
-            }
-            s.name = format!("{} (fixed)", s.name);
-        }
-        Ok(s)
+        Ok((self.build)(variant))
     }
 }
 
@@ -360,6 +358,18 @@ fn set_in(v: &mut Value, segs: &[Seg], new: &Value, at: &str) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_edits_turn_bad_into_fixed() {
+        for p in PRESETS {
+            let mut s = p.scenario(Variant::Bad).unwrap();
+            for (path, value) in p.edits() {
+                s = set(&s, path, value).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+            }
+            s.name = format!("{} (fixed)", s.name);
+            assert_eq!(s, p.scenario(Variant::Fixed).unwrap(), "{}", p.id);
+        }
+    }
 
     #[test]
     fn every_preset_and_variant_is_valid() {
