@@ -12,6 +12,23 @@ use crate::sim::scenario::{
 };
 use crate::sim::Scenario;
 
+pub use crate::sim::presets::Variant;
+
+/// What a preset shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A scenario run by the engine, animated.
+    Engine,
+    /// The lock-across-a-call vs saga model.
+    Saga,
+    /// The three-replica store under a partition.
+    Quorum,
+    /// Brooker's backoff-and-jitter chart.
+    Jitter,
+    /// The breaker playground.
+    Playground,
+}
+
 /// One entry of the preset menu.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Preset {
@@ -19,22 +36,92 @@ pub struct Preset {
     pub id: &'static str,
     /// Menu label.
     pub label: &'static str,
+    /// What it shows.
+    pub kind: Kind,
+    /// Whether it has a bad and a fixed variant.
+    pub variants: bool,
+}
+
+const fn p(id: &'static str, label: &'static str, kind: Kind, variants: bool) -> Preset {
+    Preset {
+        id,
+        label,
+        kind,
+        variants,
+    }
 }
 
 /// Every preset, in menu order; the first is the default.
-pub const PRESETS: [Preset; 2] = [
-    Preset {
-        id: "shop",
-        label: "Free play: a shop with a slow inventory",
-    },
-    Preset {
-        id: "mmc",
-        label: "A single queue (M/M/8 at 80 % load)",
-    },
+pub const PRESETS: [Preset; 10] = [
+    p(
+        "shop",
+        "Free play: a shop with a slow inventory",
+        Kind::Engine,
+        false,
+    ),
+    p("flash-sale", "Flash-sale cascade", Kind::Engine, true),
+    p(
+        "retry-amplification",
+        "Retry amplification",
+        Kind::Engine,
+        true,
+    ),
+    p(
+        "thundering-herd",
+        "Thundering herd on recovery",
+        Kind::Engine,
+        true,
+    ),
+    p(
+        "ambiguous-failure",
+        "Ambiguous failure: lost request or lost reply?",
+        Kind::Engine,
+        true,
+    ),
+    p(
+        "lock-saga",
+        "Lock held across a remote call vs saga",
+        Kind::Saga,
+        true,
+    ),
+    p(
+        "partition-quorum",
+        "Partition: split brain vs quorum",
+        Kind::Quorum,
+        true,
+    ),
+    p(
+        "jitter",
+        "Backoff and jitter (Brooker's chart)",
+        Kind::Jitter,
+        false,
+    ),
+    p(
+        "breaker-playground",
+        "Breaker playground",
+        Kind::Playground,
+        false,
+    ),
+    p(
+        "mmc",
+        "A single queue (M/M/8 at 80 % load)",
+        Kind::Engine,
+        false,
+    ),
 ];
 
-/// The scenario of a preset, or `None` for an unknown id.
+/// The preset with this id.
+pub fn find(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The scenario of an engine preset's bad (or only) variant, or `None`.
 pub fn scenario(id: &str) -> Option<Scenario> {
+    scenario_of(id, Variant::Bad)
+}
+
+/// The scenario of an engine preset's variant, or `None` for other kinds and unknown ids.
+pub fn scenario_of(id: &str, variant: Variant) -> Option<Scenario> {
     match id {
         "shop" => Some(shop()),
         "mmc" => {
@@ -43,8 +130,18 @@ pub fn scenario(id: &str) -> Option<Scenario> {
             s.name = "A single queue".into();
             Some(s)
         }
-        _ => None,
+        other => crate::sim::presets::find(other)?.scenario(variant).ok(),
     }
+}
+
+/// What the fixed variant changes, in one line (engine presets with variants).
+pub fn fix_of(id: &str) -> Option<&'static str> {
+    crate::sim::presets::find(id).map(|p| p.fix).or_else(|| {
+        crate::sim::presets::MODELS
+            .iter()
+            .find(|m| m.0 == id)
+            .map(|m| m.2)
+    })
 }
 
 /// `examples/shop.json`: a frontend calling product, reviews and inventory, with a timeline of
@@ -247,12 +344,32 @@ mod tests {
     }
 
     #[test]
-    fn every_preset_builds_a_valid_scenario() {
-        for p in PRESETS {
-            let s = scenario(p.id).unwrap_or_else(|| panic!("preset {} missing", p.id));
-            s.validate()
-                .unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
+    fn every_engine_preset_builds_valid_variants() {
+        for p in PRESETS.iter().filter(|p| p.kind == Kind::Engine) {
+            for v in [Variant::Bad, Variant::Fixed] {
+                let s = scenario_of(p.id, v).unwrap_or_else(|| panic!("preset {} missing", p.id));
+                s.validate()
+                    .unwrap_or_else(|e| panic!("preset {}: {e}", p.id));
+            }
+            assert_eq!(p.variants, fix_of(p.id).is_some(), "{}", p.id);
         }
         assert!(scenario("nope").is_none());
+        assert!(scenario("jitter").is_none());
+    }
+
+    #[test]
+    fn every_lesson_link_names_a_preset() {
+        for id in [
+            "flash-sale",
+            "lock-saga",
+            "partition-quorum",
+            "retry-amplification",
+            "thundering-herd",
+            "ambiguous-failure",
+            "jitter",
+            "breaker-playground",
+        ] {
+            assert!(find(id).is_some(), "{id}");
+        }
     }
 }

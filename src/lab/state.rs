@@ -2,13 +2,16 @@
 //! `#/lab?preset=shop&seed=42&k=latency.inventory:10,workers.frontend:80`.
 //! Reading never fails: anything unusable falls back to the default and is reported as a notice.
 
-use super::{knobs, presets};
+use super::knobs;
+use super::presets::{self, Variant};
 
 /// What the URL carries.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabState {
     /// Preset id.
     pub preset: String,
+    /// Bad or fixed (for presets that have both).
+    pub variant: Variant,
     /// Seed of the run.
     pub seed: u64,
     /// Knob values that differ from the preset's.
@@ -19,6 +22,7 @@ impl Default for LabState {
     fn default() -> Self {
         LabState {
             preset: presets::PRESETS[0].id.to_string(),
+            variant: Variant::Bad,
             seed: 1,
             knobs: Vec::new(),
         }
@@ -28,7 +32,11 @@ impl Default for LabState {
 impl LabState {
     /// The fragment for this state.
     pub fn to_hash(&self) -> String {
-        let mut h = format!("#/lab?preset={}&seed={}", self.preset, self.seed);
+        let mut h = format!("#/lab?preset={}", self.preset);
+        if self.variant == Variant::Fixed {
+            h.push_str("&variant=fixed");
+        }
+        h.push_str(&format!("&seed={}", self.seed));
         if !self.knobs.is_empty() {
             let k: Vec<String> = self
                 .knobs
@@ -48,13 +56,22 @@ impl LabState {
         let hash = percent_decode(hash);
         let get = |name: &str| crate::route::query_param(&hash, name);
         if let Some(p) = get("preset") {
-            if presets::scenario(&p).is_some() {
+            if presets::find(&p).is_some() {
                 st.preset = p;
             } else {
                 notices.push(format!("Unknown preset “{p}”: showing the default one."));
             }
         }
-        if let Some(s) = presets::scenario(&st.preset) {
+        if let Some(v) = get("variant") {
+            match Variant::parse(&v) {
+                Some(v) if presets::find(&st.preset).is_some_and(|p| p.variants) => st.variant = v,
+                Some(_) => notices.push("This preset has no bad and fixed variants.".into()),
+                None => notices.push(format!(
+                    "Unknown variant “{v}” (bad or fixed): showing the bad one."
+                )),
+            }
+        }
+        if let Some(s) = presets::scenario_of(&st.preset, st.variant) {
             st.seed = s.seed;
         }
         if let Some(seed) = get("seed") {
@@ -67,7 +84,7 @@ impl LabState {
             }
         }
         if let Some(k) = get("k") {
-            let base = presets::scenario(&st.preset).unwrap_or_default_scenario();
+            let base = presets::scenario_of(&st.preset, st.variant).unwrap_or_default_scenario();
             let known = knobs::knobs_for(&base);
             for part in k.split(',').filter(|p| !p.is_empty()) {
                 let parsed = part
@@ -139,6 +156,7 @@ mod tests {
     fn state_round_trips_through_the_fragment() {
         let st = LabState {
             preset: "shop".into(),
+            variant: Variant::Bad,
             seed: 7,
             knobs: vec![
                 ("latency.inventory".into(), 12.5),
@@ -166,6 +184,26 @@ mod tests {
         assert!(notices[0].contains("Unknown preset “nope”"));
         assert!(notices[1].contains("Seed “x”"));
         assert!(notices[2].contains("frontend workers: 0 is outside"));
+    }
+
+    #[test]
+    fn the_variant_travels_in_the_fragment() {
+        let (st, notices) = LabState::from_hash("#/lab?preset=flash-sale&variant=fixed");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(st.variant, Variant::Fixed);
+        assert_eq!(st.seed, 7, "the preset's seed");
+        assert_eq!(st.to_hash(), "#/lab?preset=flash-sale&variant=fixed&seed=7");
+        let (st, notices) = LabState::from_hash("#/lab?preset=shop&variant=fixed");
+        assert_eq!(st.variant, Variant::Bad);
+        assert_eq!(notices.len(), 1);
+        let (_, notices) = LabState::from_hash("#/lab?preset=flash-sale&variant=worse");
+        assert!(
+            notices[0].contains("Unknown variant “worse”"),
+            "{notices:?}"
+        );
+        let (st, notices) = LabState::from_hash("#/lab?preset=breaker-playground");
+        assert!(notices.is_empty());
+        assert_eq!(st.preset, "breaker-playground");
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub(crate) mod plot;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
-use crate::lab::presets::{self, PRESETS};
+use crate::lab::presets::{self, Kind, Variant, PRESETS};
 use crate::lab::state::LabState;
 use crate::sim::{Scenario, Simulation, Snapshot};
 use leptos::html::Canvas;
@@ -212,7 +212,7 @@ impl Loop {
 
 /// Builds the scenario for a lab state: the preset with its knob values and seed.
 fn build(state: &LabState) -> Result<Scenario, String> {
-    let base = presets::scenario(&state.preset)
+    let base = presets::scenario_of(&state.preset, state.variant)
         .ok_or_else(|| format!("unknown preset {}", state.preset))?;
     let mut s = knobs::apply(&base, &state.knobs)?;
     s.seed = state.seed;
@@ -256,11 +256,15 @@ pub fn LabPage() -> impl IntoView {
     // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
     Effect::new(move |_| {
         let st = state.get();
+        if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
+            lp.engine.set_value(None);
+            return;
+        }
         let scenario = match build(&st) {
             Ok(s) => s,
             Err(e) => {
                 notices.update(|n| n.push(format!("{e}; using the preset's values.")));
-                match presets::scenario(&st.preset) {
+                match presets::scenario_of(&st.preset, st.variant) {
                     Some(s) => s,
                     None => return,
                 }
@@ -314,7 +318,8 @@ pub fn LabPage() -> impl IntoView {
     });
 
     let knob_list = Memo::new(move |_| {
-        presets::scenario(&state.get().preset)
+        let st = state.get();
+        presets::scenario_of(&st.preset, st.variant)
             .map(|s| knobs::knobs_for(&s))
             .unwrap_or_default()
     });
@@ -356,7 +361,7 @@ pub fn LabPage() -> impl IntoView {
                     <select data-testid="preset" on:change=move |ev| {
                         let id = event_target_value(&ev);
                         let seed = presets::scenario(&id).map(|s| s.seed).unwrap_or(1);
-                        state.set(LabState { preset: id, seed, knobs: Vec::new() });
+                        state.set(LabState { preset: id, variant: Variant::Bad, seed, knobs: Vec::new() });
                     }>
                         {PRESETS.iter().map(|p| {
                             let id = p.id;
@@ -364,6 +369,24 @@ pub fn LabPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <Show when=move || presets::find(&state.get().preset).is_some_and(|p| p.variants)>
+                    <label>
+                        "Variant "
+                        <select data-testid="variant" on:change=move |ev| {
+                            let v = Variant::parse(&event_target_value(&ev)).unwrap_or(Variant::Bad);
+                            state.update(|st| {
+                                st.variant = v;
+                                let known: Vec<String> = presets::scenario_of(&st.preset, v)
+                                    .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
+                                    .unwrap_or_default();
+                                st.knobs.retain(|(id, _)| known.contains(id));
+                            });
+                        }>
+                            <option value="bad" selected=move || state.get().variant == Variant::Bad>"bad: as it fails"</option>
+                            <option value="fixed" selected=move || state.get().variant == Variant::Fixed>"fixed: with the patterns"</option>
+                        </select>
+                    </label>
+                </Show>
                 <button type="button" data-testid="play" aria-pressed=move || playing.get().to_string()
                     on:click=move |_| playing.update(|p| *p = !*p)>
                     {move || if playing.get() { "⏸ Pause" } else { "▶ Play" }}
@@ -390,6 +413,20 @@ pub fn LabPage() -> impl IntoView {
                 <button type="button" data-testid="restart" on:click=move |_| state.update(|_| {})>"Restart"</button>
                 <span class="lab-time" data-testid="sim-time">{move || format!("t = {} s", fmt_fixed(readout.get().time_s, 1))}</span>
             </div>
+            {move || {
+                let st = state.get();
+                let model = presets::find(&st.preset).filter(|p| p.kind != Kind::Engine).map(|p| p.id);
+                let fix = presets::fix_of(&st.preset).filter(|_| st.variant == Variant::Fixed);
+                view! {
+                    {model.map(|id| view! {
+                        <p class="notice" role="status" data-testid="lab-model">
+                            "This scenario is a small model of its own; its view in the page is not built yet. Run it with "
+                            <code>{format!("faultline-cli run --preset {id} --variant bad|fixed")}</code> "."
+                        </p>
+                    })}
+                    {fix.map(|f| view! { <p class="lab-fix"><strong>"The fix: "</strong>{f}</p> })}
+                }
+            }}
             <div class="lab-main">
                 <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
                     aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
