@@ -16,7 +16,7 @@ test("the lab shows the topology canvas, the controls, the pools and the chart",
   await expect(canvas).toHaveAttribute("role", "img");
   const preset = page.getByTestId("preset");
   await expect(preset).toBeVisible();
-  await expect(preset.locator("option")).toHaveCount(2);
+  await expect(preset.locator("option")).toHaveCount(10);
   await expect(preset).toHaveValue("shop");
   await expect(page.getByRole("table", { name: "Worker pools (last second)" })).toBeVisible();
   await expect(page.getByTestId("pool-frontend")).toBeVisible();
@@ -63,4 +63,63 @@ test("the preset and seed live in the URL", async ({ page }) => {
   await page.getByTestId("preset").selectOption("shop");
   await expect(page).toHaveURL(/#\/lab\?preset=shop&seed=42$/);
   await expect(page.getByTestId("pool-inventory")).toBeVisible();
+});
+
+/** Sets a range knob the way a keyboard or mouse user would end up: value, then change. */
+async function setKnob(page, id, value) {
+  const knob = page.getByTestId(`knob-${id}`);
+  await expect(knob).toBeVisible();
+  await knob.evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, value);
+}
+
+async function successRate(page) {
+  const text = await page.getByTestId("success-rate").innerText();
+  return Number.parseFloat(text);
+}
+
+test("flash sale: a slow inventory saturates the frontend and opens its breaker; the fixed variant recovers; the URL carries it all", async ({ page, context }) => {
+  await openApp(page, "#/lab?preset=flash-sale");
+  await expect(page.getByTestId("preset")).toHaveValue("flash-sale");
+  await expect(page.getByTestId("variant")).toHaveValue("bad");
+  await page.getByTestId("speed").selectOption("25");
+  await setKnob(page, "latency.inventory", 500);
+
+  // the frontend's pool fills up...
+  await expect
+    .poll(async () => Number(await page.getByTestId("pool-frontend").getAttribute("data-busy")), { timeout: 30_000 })
+    .toBeGreaterThan(0.95);
+  // ...and the breaker on inventory leaves CLOSED (told by text, not colour)
+  const breaker = page.locator('[data-testid="breaker-state"][data-edge="frontend->inventory"]');
+  await expect(breaker).toContainText("OPEN", { timeout: 30_000 });
+  await expect.poll(() => successRate(page), { timeout: 30_000 }).toBeLessThan(50);
+
+  // the same seed and knobs with the patterns in place
+  await page.getByTestId("variant").selectOption("fixed");
+  await expect(page.getByText("The fix:")).toBeVisible();
+  await expect.poll(() => successRate(page), { timeout: 30_000 }).toBeGreaterThan(95);
+
+  // copy the URL into a new page: same scenario, variant, knob and seed
+  const url = page.url();
+  expect(url).toContain("preset=flash-sale");
+  expect(url).toContain("variant=fixed");
+  expect(url).toContain("latency.inventory:500");
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId("page")).toBeVisible();
+  await expect(other.getByTestId("preset")).toHaveValue("flash-sale");
+  await expect(other.getByTestId("variant")).toHaveValue("fixed");
+  await expect(other.getByTestId("seed")).toHaveValue("7");
+  await expect(other.getByTestId("knob-latency.inventory")).toHaveValue("500");
+});
+
+test("a bad variant in the URL falls back with a visible notice", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale&variant=worse&seed=x");
+  const notice = page.getByTestId("lab-notice");
+  await expect(notice).toContainText("Unknown variant “worse”");
+  await expect(notice).toContainText("Seed “x”");
+  await expect(page.getByTestId("variant")).toHaveValue("bad");
 });
