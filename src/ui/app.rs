@@ -1,5 +1,5 @@
 use crate::route::Route;
-use crate::ui::flashcards::FlashcardsPage;
+use crate::ui::flashcards::LazyFlashcardsPage;
 use crate::ui::hooks::use_hash_route;
 use crate::ui::pages::{LearnPage, LessonPage, NotFoundPage};
 use crate::ui::LabPage;
@@ -31,7 +31,8 @@ pub fn App() -> impl IntoView {
                 Route::Lab => view! { <LabPage /> }.into_any(),
                 Route::Learn => view! { <LearnPage /> }.into_any(),
                 Route::Lesson(slug) => view! { <LessonPage slug=slug /> }.into_any(),
-                Route::Flashcards => view! { <FlashcardsPage /> }.into_any(),
+                // a second wasm module, downloaded when the page is first opened
+                Route::Flashcards => view! { <LazyFlashcardsPage /> }.into_any(),
                 Route::Bench => view! { <crate::ui::BenchPage /> }.into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path=path /> }.into_any(),
             }}

@@ -1,6 +1,8 @@
-// The Flashcards page: reviewing like Anki, undo, imports that change nothing when bad,
-// blocked storage, unreadable saved data, and two tabs that both keep their reviews.
+// The Flashcards page (a second wasm module, loaded on demand): reviewing like Anki, undo,
+// imports that change nothing when bad, blocked storage, unreadable saved data, two tabs that
+// both keep their reviews, and the module's loading, unloading and load failure.
 import { test, expect, openApp } from "./fixtures.mjs";
+import { test as plainTest } from "@playwright/test";
 
 const KEY = "faultline.srs.v1";
 
@@ -188,4 +190,61 @@ test("two tabs review different cards and neither loses its reviews", async ({ p
   await other.reload();
   await expectCounts(other, { new: 18, learning: 2, due: 0 });
   expect(otherErrors).toEqual([]);
+});
+
+test("the Flashcards module loads only when the page is opened, once, and leaves nothing behind", async ({ page }) => {
+  const fetched = [];
+  page.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (name.startsWith("cards")) fetched.push(name);
+  });
+  await openApp(page, "#/lab");
+  await page.evaluate(() => localStorage.clear());
+  expect(fetched).toEqual([]);
+
+  await page.getByTestId("nav-cards").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Flashcards");
+  await expect(page.getByTestId("count-new")).toHaveText("20");
+  expect(fetched.sort()).toEqual(["cards.js", "cards_bg.wasm"]);
+
+  // away and back: the page is unmounted, then mounted again from the module already loaded
+  await page.getByTestId("nav-learn").click();
+  await expect(page.getByTestId("cards-host")).toHaveCount(0);
+  await expect(page.getByTestId("card-front")).toHaveCount(0);
+  // (focus off the navigation link: Space and Enter on a link are the link's)
+  const blur = () => page.evaluate(() => document.activeElement?.blur());
+  await blur();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await page.getByTestId("nav-cards").click();
+  await expect(page.getByTestId("count-new")).toHaveText("20");
+  expect(fetched).toHaveLength(2);
+  expect(await storedLog(page)).toEqual([]);
+  // one keyboard listener only: Space shows the answer and does not also grade the card
+  await blur();
+  await page.keyboard.press("Space");
+  await expect(page.getByTestId("card-back")).toBeVisible();
+  await expectCounts(page, { new: 20, learning: 0, due: 0 });
+  await page.keyboard.press("3");
+  await expectCounts(page, { new: 19, learning: 1, due: 0 });
+  expect((await storedLog(page)).map((e) => e.rating)).toEqual([3]);
+});
+
+// This test provokes a failure on purpose, so it does not use the no-console-error fixture.
+plainTest("a Flashcards module that fails to load says so, and Try again loads it", async ({ page }) => {
+  await page.route(/cards_bg\.wasm/, (route) => route.fulfill({ status: 404, body: "gone" }));
+  await openApp(page, "#/cards");
+  const error = page.getByTestId("cards-error");
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute("role", "alert");
+  await expect(error).toContainText("The flashcards could not be loaded");
+  await expect(page.getByTestId("cards-loading")).toHaveCount(0);
+  // the rest of the app still works
+  await expect(page.getByTestId("nav-lab")).toBeVisible();
+
+  await page.unroute(/cards_bg\.wasm/);
+  await page.getByTestId("cards-retry").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Flashcards");
+  await expect(page.getByTestId("count-new")).toBeVisible();
+  await expect(error).toHaveCount(0);
 });

@@ -5,6 +5,7 @@
 
 mod browser;
 mod charts;
+mod lazy;
 mod reviewer;
 mod settings;
 mod stats;
@@ -18,6 +19,8 @@ use crate::ui::hooks::{use_interval, use_keydown, use_storage_event};
 use leptos::prelude::*;
 use std::time::Duration;
 use storage::Persist;
+
+pub use lazy::LazyFlashcardsPage;
 
 /// The page's shared state: every field is a signal, so the struct is `Copy` and handed to
 /// each part of the page.

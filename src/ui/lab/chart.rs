@@ -1,16 +1,22 @@
-//! The lab's live chart: user requests per second by outcome, one line each.
+//! The lab's live chart: user requests per second by outcome, one line each, drawn with plotters.
 
-use super::plot::{self, Axes, Plot};
 use crate::lab::fmt::fmt_short;
 use crate::sim::metrics::Sample;
+use plotters::element::{DashedPathElement, DottedPathElement};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// How a line is drawn, so lines differ without colour too.
+#[derive(Clone, Copy)]
+enum Stroke {
+    Solid,
+    Dashed,
+    Dotted,
+    DashDotted,
+}
 
 /// A series: its name, colour, dash pattern and how to read it from a sample.
-type Line = (
-    &'static str,
-    &'static str,
-    &'static [f64],
-    fn(&Sample) -> u64,
-);
+type Line = (&'static str, RGBColor, Stroke, fn(&Sample) -> u64);
 
 /// Draws the last samples: ok, errors, timeouts and rejections per second, one line each.
 pub fn throughput(
@@ -19,6 +25,23 @@ pub fn throughput(
     interval_s: f64,
     dark: bool,
 ) -> Result<(), String> {
+    // the values of --surface, --text and --border in style/main.css
+    let (bg, fg, grid) = if dark {
+        (
+            RGBColor(0x17, 0x1d, 0x24),
+            RGBColor(0xe6, 0xed, 0xf3),
+            RGBColor(0x30, 0x36, 0x3d),
+        )
+    } else {
+        (
+            RGBColor(0xff, 0xff, 0xff),
+            RGBColor(0x1b, 0x1f, 0x24),
+            RGBColor(0xd0, 0xd7, 0xde),
+        )
+    };
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&bg).map_err(|e| e.to_string())?;
     let per_s = |v: u64| v as f64 / interval_s;
     let (t0, t1) = match (samples.first(), samples.last()) {
         (Some(a), Some(b)) if b.t_s > a.t_s => (a.t_s, b.t_s),
@@ -30,37 +53,86 @@ pub fn throughput(
         .map(|s| per_s(s.ok + s.errors + s.timeouts + s.rejected))
         .fold(10.0, f64::max)
         * 1.1;
-    let p = Plot::new(
-        canvas,
-        (56.0, 8.0, 8.0, 40.0),
-        (t0, t1),
-        (0.0, y_max),
-        plot::colours(dark),
-        12,
-    )
-    .ok_or("no 2D context")?;
-    p.axes(
-        &Axes {
-            x_desc: "simulated time (s)",
-            y_desc: "requests/s",
-            x_ticks: 8,
-            y_ticks: 5,
-            x_grid: true,
-        },
-        fmt_short,
-    );
-    // different dash patterns as well as colours, so lines differ without colour too
+    let text = ("sans-serif", 12).into_font().color(&fg);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(8)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(t0..t1, 0.0..y_max)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .y_labels(5)
+        // integer arithmetic (lab::fmt), not core's float formatting
+        .x_label_formatter(&|v| fmt_short(*v))
+        .y_label_formatter(&|v| fmt_short(*v))
+        .light_line_style(bg)
+        .bold_line_style(grid)
+        .axis_style(fg)
+        .label_style(text.clone())
+        .axis_desc_style(text.clone())
+        .x_desc("simulated time (s)")
+        .y_desc("requests/s")
+        .draw()
+        .map_err(|e| e.to_string())?;
     let lines: [Line; 4] = [
-        ("ok", "#009e73", &[], |s| s.ok),
-        ("errors", "#d55e00", &[8.0, 4.0], |s| s.errors),
-        ("timeouts", "#e69f00", &[2.0, 3.0], |s| s.timeouts),
-        ("rejected", "#cc79a7", &[8.0, 3.0, 2.0, 3.0], |s| s.rejected),
+        ("ok", RGBColor(0x00, 0x9e, 0x73), Stroke::Solid, |s| s.ok),
+        ("errors", RGBColor(0xd5, 0x5e, 0x00), Stroke::Dashed, |s| {
+            s.errors
+        }),
+        (
+            "timeouts",
+            RGBColor(0xe6, 0x9f, 0x00),
+            Stroke::Dotted,
+            |s| s.timeouts,
+        ),
+        (
+            "rejected",
+            RGBColor(0xcc, 0x79, 0xa7),
+            Stroke::DashDotted,
+            |s| s.rejected,
+        ),
     ];
-    for (_, colour, dash, get) in lines {
+    for (name, colour, stroke, get) in lines {
+        let style = ShapeStyle::from(&colour).stroke_width(2);
         let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.t_s, per_s(get(s)))).collect();
-        p.series(&points, colour, 2.0, dash);
+        let dot = move |c: (i32, i32)| Circle::new(c, 1, style.filled());
+        let series = match stroke {
+            Stroke::Solid => chart.draw_series(LineSeries::new(points, style)),
+            Stroke::Dashed => chart.draw_series(DashedLineSeries::new(points, 8, 4, style)),
+            Stroke::Dotted => chart.draw_series(DottedLineSeries::new(points, 0, 5, dot)),
+            Stroke::DashDotted => {
+                // dashes of 8 with gaps of 7, and a dot in the middle of each gap
+                chart
+                    .draw_series(DottedLineSeries::new(points.clone(), 11, 15, dot))
+                    .map_err(|e| e.to_string())?;
+                chart.draw_series(DashedLineSeries::new(points, 8, 7, style))
+            }
+        }
+        .map_err(|e| e.to_string())?;
+        series.label(name).legend(move |(x, y)| {
+            let to = (x + 20, y);
+            match stroke {
+                Stroke::Solid => PathElement::new(vec![(x, y), to], style).into_dyn(),
+                Stroke::Dashed => DashedPathElement::new(vec![(x, y), to], 6, 3, style).into_dyn(),
+                Stroke::Dotted => DottedPathElement::new(vec![(x, y), to], 0, 4, dot).into_dyn(),
+                // dash, dot, dash
+                Stroke::DashDotted => (EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (7, 0)], style)
+                    + Circle::new((10, 0), 1, style.filled())
+                    + PathElement::new(vec![(13, 0), (20, 0)], style))
+                .into_dyn(),
+            }
+        });
     }
-    let legend: Vec<(&str, &str, &[f64])> = lines.iter().map(|l| (l.0, l.1, l.2)).collect();
-    p.legend(&legend);
-    Ok(())
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(bg.mix(0.85))
+        .border_style(grid)
+        .label_font(text)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
 }

@@ -6,7 +6,6 @@
 
 mod chart;
 mod draw;
-pub(crate) mod plot;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
