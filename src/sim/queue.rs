@@ -20,15 +20,24 @@ fn key(time: Time, seq: u64) -> u128 {
 /// out here (rather than `std::collections::BinaryHeap`) so that its few lines stay inlined in the
 /// engine's loop even in the size-optimised release build.
 ///
-/// A pop leaves the root as a hole and only repairs the heap when needed: the handler of an event
-/// usually schedules another one at once, and that push then fills the hole with a single
-/// sift-down, instead of a sift-down to close the hole plus a sift-up for the new entry. Keys are
-/// unique, so the order events come out in is the same either way.
+/// Keys are unique, so any correct priority queue hands events out in the same order; this one is
+/// shaped around the engine's usual step — pop an event, schedule one or two — to touch as little
+/// of the heap as it can:
+///
+/// - A pop leaves the root as a hole and repairs the heap only when needed: the handler of an
+///   event usually schedules another one at once, and that push then fills the hole with a single
+///   sift-down, instead of a sift-down to close the hole plus a sift-up for the new entry.
+/// - The first push into a hole is only parked beside it (`pending`). If a second push comes
+///   before the next pop, the earlier of the two fills the hole by a sift-down (short: it is near
+///   the front) and the later one goes in at the bottom by a sift-up (short: it is far off) — an
+///   arrival that starts a job schedules both the job's end and the next arrival.
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
     seq: u64,
     /// Whether `heap[0]` was already popped (the rest of `heap` is still a valid heap below it).
     hole: bool,
+    /// An entry pushed while there was a hole, not yet in the heap (only ever set with `hole`).
+    pending: Option<Entry<E>>,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -44,6 +53,7 @@ impl<E: Copy> EventQueue<E> {
             heap: Vec::with_capacity(1024),
             seq: 0,
             hole: false,
+            pending: None,
         }
     }
 
@@ -56,60 +66,76 @@ impl<E: Copy> EventQueue<E> {
             event,
         };
         if self.hole {
+            let Some(p) = self.pending.take() else {
+                self.pending = Some(entry);
+                return;
+            };
+            let (early, late) = if p.key < entry.key {
+                (p, entry)
+            } else {
+                (entry, p)
+            };
             self.hole = false;
-            sift_down(self.heap.as_mut_slice(), entry);
+            sift_down(self.heap.as_mut_slice(), early);
+            self.sift_up_new(late);
             return;
         }
-        let mut i = self.heap.len();
+        self.sift_up_new(entry);
+    }
+
+    /// Adds `entry` at the bottom of the heap and sifts it up.
+    #[inline(always)]
+    fn sift_up_new(&mut self, entry: Entry<E>) {
+        let i = self.heap.len();
         self.heap.push(entry);
-        let h = self.heap.as_mut_slice();
-        // sift up: move parents down into the hole until the new key fits
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if h[parent].key <= entry.key {
-                break;
-            }
-            h[i] = h[parent];
-            i = parent;
+        sift_up(self.heap.as_mut_slice(), i, entry);
+    }
+
+    /// The smallest key below a hole at the root (`u128::MAX` when the root has no children).
+    #[inline(always)]
+    fn below_hole(&self) -> u128 {
+        let h = self.heap.as_slice();
+        match h.len() {
+            0 | 1 => u128::MAX,
+            2 => h[1].key,
+            _ => h[1].key.min(h[2].key),
         }
-        h[i] = entry;
     }
 
     /// The time of the next event.
     #[inline(always)]
     pub fn peek_time(&self) -> Option<Time> {
-        let h = self.heap.as_slice();
-        let e = if self.hole {
-            // the next event is the smaller child of the hole
-            match h.len() {
-                0 | 1 => return None,
-                2 => &h[1],
-                _ if h[2].key < h[1].key => &h[2],
-                _ => &h[1],
+        let k = if self.hole {
+            let below = self.below_hole();
+            match self.pending {
+                Some(p) if p.key < below => p.key,
+                _ if below == u128::MAX => return None,
+                _ => below,
             }
         } else {
-            h.first()?
+            self.heap.first()?.key
         };
-        Some((e.key >> 64) as Time)
-    }
-
-    /// Closes a pending hole at the root with the last entry.
-    #[inline(always)]
-    fn fill_hole(&mut self) {
-        if self.hole {
-            self.hole = false;
-            if let Some(last) = self.heap.pop() {
-                if !self.heap.is_empty() {
-                    sift_down(self.heap.as_mut_slice(), last);
-                }
-            }
-        }
+        Some((k >> 64) as Time)
     }
 
     /// Removes and returns the next event.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        self.fill_hole();
+        if self.hole {
+            let fill = match self.pending.take() {
+                Some(p) => p,
+                None => {
+                    let last = self.heap.pop()?;
+                    if self.heap.is_empty() {
+                        // that was the hole itself
+                        self.hole = false;
+                        return None;
+                    }
+                    last
+                }
+            };
+            sift_down(self.heap.as_mut_slice(), fill);
+        }
         let top = *self.heap.first()?;
         self.hole = true;
         Some(((top.key >> 64) as Time, top.event))
@@ -117,7 +143,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() - self.hole as usize
+        self.heap.len() - self.hole as usize + self.pending.is_some() as usize
     }
 
     /// Whether no event is pending.
@@ -126,7 +152,8 @@ impl<E: Copy> EventQueue<E> {
     }
 }
 
-/// Puts `entry` at the root of `h` (replacing what is there) and sifts it down to its place.
+/// Puts `entry` at the root of `h` (replacing what is there) and sifts it down to its place: for
+/// an entry that belongs near the front.
 #[inline(always)]
 fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
     let n = h.len();
@@ -146,6 +173,21 @@ fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
         }
         h[i] = h[child];
         i = child;
+    }
+    h[i] = entry;
+}
+
+/// Puts `entry` into the free slot `i` of `h` and sifts it up to its place.
+#[inline(always)]
+fn sift_up<E: Copy>(h: &mut [Entry<E>], mut i: usize, entry: Entry<E>) {
+    // move parents down into the free slot until the new key fits
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if h[parent].key <= entry.key {
+            break;
+        }
+        h[i] = h[parent];
+        i = parent;
     }
     h[i] = entry;
 }
