@@ -175,6 +175,49 @@ struct Call {
     /// Fallbacks the callee's job used: (optional, critical) dependencies.
     opt_fb: u8,
     crit_fb: u8,
+    /// While the slot is free: the next free slot (`u32::MAX`: none).
+    next_free: u32,
+}
+
+impl Call {
+    /// An unused slot; [`Simulation::alloc`] sets every field.
+    fn blank() -> Call {
+        Call {
+            gen: u32::MAX,
+            live: false,
+            corr: 0,
+            edge: 0,
+            caller: Caller::Client { client: 0, user: 0 },
+            attempt: 0,
+            traced: false,
+            caller_done: false,
+            callee_done: false,
+            failed: false,
+            reply: Outcome::Ok,
+            phase: Phase::Idle,
+            replica: u32::MAX,
+            incarnation: 0,
+            next_child: 0,
+            pending_children: 0,
+            sent_at: 0,
+            arrived_at: 0,
+            started_at: Time::MAX,
+            transit_from: 0,
+            transit_to: 0,
+            deadline: Time::MAX,
+            why: Why::Plain,
+            ctx_down: false,
+            is_retry: false,
+            local: false,
+            connected: false,
+            holds_permit: false,
+            cancelled: false,
+            timer_is_deadline: false,
+            opt_fb: 0,
+            crit_fb: 0,
+            next_free: u32::MAX,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -221,6 +264,9 @@ struct Edge {
     idempotency_key: bool,
     /// Executed operations (non-idempotent edges only).
     dedup: Option<Box<DedupTable>>,
+    /// None of the patterns above (a fixed timeout aside): calls take the short paths, and its
+    /// logical calls are not counted apart, as each is exactly one attempt sent.
+    plain: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -333,7 +379,9 @@ pub struct Simulation {
     queue: EventQueue<Ev>,
     events: u64,
     calls: Vec<Call>,
-    free: Vec<u32>,
+    /// The free call slots, a stack threaded through the slots themselves (`u32::MAX`: empty).
+    free_head: u32,
+    free_len: usize,
     logicals: Vec<Logical>,
     lfree: Vec<u32>,
     /// Retry at one layer only (the retry context travels with requests).
@@ -475,7 +523,8 @@ impl Simulation {
             queue: EventQueue::new(),
             events: 0,
             calls: Vec::new(),
-            free: Vec::new(),
+            free_head: u32::MAX,
+            free_len: 0,
             logicals: Vec::new(),
             lfree: Vec::new(),
             one_layer: scenario.retry_scope == super::scenario::RetryScope::OneLayer,
@@ -662,6 +711,8 @@ impl Simulation {
 
     // ----- calls -------------------------------------------------------------------------------
 
+    /// A fresh call in a free slot (or a new one), its fields set in place.
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn alloc(
         &mut self,
@@ -670,53 +721,55 @@ impl Simulation {
         caller: Caller,
         attempt: u8,
         traced: bool,
+        deadline: Time,
+        ctx_down: bool,
     ) -> CallRef {
-        let call = Call {
-            gen: 0,
-            live: true,
-            corr,
-            edge,
-            caller,
-            attempt,
-            traced,
-            caller_done: false,
-            callee_done: false,
-            failed: false,
-            reply: Outcome::Ok,
-            phase: Phase::ToCallee,
-            replica: u32::MAX,
-            incarnation: 0,
-            next_child: 0,
-            pending_children: 0,
-            sent_at: self.now,
-            arrived_at: 0,
-            started_at: Time::MAX,
-            transit_from: 0,
-            transit_to: 0,
-            deadline: Time::MAX,
-            why: Why::Plain,
-            ctx_down: true,
-            is_retry: false,
-            local: false,
-            connected: false,
-            holds_permit: false,
-            cancelled: false,
-            timer_is_deadline: false,
-            opt_fb: 0,
-            crit_fb: 0,
-        };
-        if let Some(idx) = self.free.pop() {
-            let slot = &mut self.calls.as_mut_slice()[idx as usize];
-            let gen = slot.gen.wrapping_add(1);
-            *slot = Call { gen, ..call };
-            CallRef { idx, gen }
+        let idx = if self.free_head != u32::MAX {
+            let idx = self.free_head;
+            self.free_head = self.calls.as_slice()[idx as usize].next_free;
+            self.free_len -= 1;
+            idx
         } else {
-            self.calls.push(call);
-            CallRef {
-                idx: (self.calls.len() - 1) as u32,
-                gen: 0,
-            }
-        }
+            self.calls.push(Call::blank());
+            (self.calls.len() - 1) as u32
+        };
+        let now = self.now;
+        let call = &mut self.calls.as_mut_slice()[idx as usize];
+        // a new slot starts at u32::MAX, so its first generation is 0
+        let gen = call.gen.wrapping_add(1);
+        call.gen = gen;
+        call.live = true;
+        call.corr = corr;
+        call.edge = edge;
+        call.caller = caller;
+        call.attempt = attempt;
+        call.traced = traced;
+        call.caller_done = false;
+        call.callee_done = false;
+        call.failed = false;
+        call.reply = Outcome::Ok;
+        call.phase = Phase::ToCallee;
+        call.replica = u32::MAX;
+        call.incarnation = 0;
+        call.next_child = 0;
+        call.pending_children = 0;
+        call.sent_at = now;
+        call.arrived_at = 0;
+        call.started_at = Time::MAX;
+        call.transit_from = 0;
+        call.transit_to = 0;
+        call.deadline = deadline;
+        call.why = Why::Plain;
+        call.ctx_down = ctx_down;
+        call.is_retry = false;
+        call.local = false;
+        call.connected = false;
+        call.holds_permit = false;
+        call.cancelled = false;
+        call.timer_is_deadline = false;
+        call.opt_fb = 0;
+        call.crit_fb = 0;
+        CallRef { idx, gen }
     }
 
     #[inline(always)]
@@ -735,7 +788,9 @@ impl Simulation {
         let call = &mut self.calls.as_mut_slice()[c.idx as usize];
         if call.live && call.gen == c.gen && call.caller_done && call.callee_done {
             call.live = false;
-            self.free.push(c.idx);
+            call.next_free = self.free_head;
+            self.free_head = c.idx;
+            self.free_len += 1;
         }
     }
 
@@ -780,6 +835,15 @@ impl Simulation {
         deadline_in: Time,
         ctx_in: bool,
     ) {
+        if self.edges[edge as usize].plain {
+            // one attempt, no deadline, nothing to ask: straight on the wire
+            let ctx_down = !self.one_layer || ctx_in;
+            let c = self.alloc(corr, edge, caller, 1, traced, Time::MAX, ctx_down);
+            self.edge_stats[edge as usize].sent += 1;
+            self.global.attempts += 1;
+            self.transmit(c);
+            return;
+        }
         let now = self.now;
         self.edge_stats[edge as usize].patterns.calls += 1;
         let e = &mut self.edges[edge as usize];
@@ -834,10 +898,7 @@ impl Simulation {
             };
             self.start_attempt(l);
         } else {
-            let c = self.alloc(corr, edge, caller, 1, traced);
-            let call = self.call_mut(c);
-            call.deadline = deadline;
-            call.ctx_down = ctx_down;
+            let c = self.alloc(corr, edge, caller, 1, traced, deadline, ctx_down);
             self.send_request(c);
         }
     }
@@ -866,13 +927,16 @@ impl Simulation {
                 r,
             )
         };
-        let c = self.alloc(corr, edge, Caller::Attempt(l), attempt, traced);
-        {
-            let call = self.call_mut(c);
-            call.deadline = deadline;
-            call.ctx_down = ctx_down;
-            call.is_retry = is_retry;
-        }
+        let c = self.alloc(
+            corr,
+            edge,
+            Caller::Attempt(l),
+            attempt,
+            traced,
+            deadline,
+            ctx_down,
+        );
+        self.call_mut(c).is_retry = is_retry;
         self.logicals[l.idx as usize].refs[(attempt as usize - 1) % 4] = c;
         if let Some((delay, max)) = self.edges[edge as usize].hedge {
             if (self.logicals[l.idx as usize].hedges as u32) < max {
@@ -1027,26 +1091,33 @@ impl Simulation {
             (call.edge, call.deadline)
         };
         let e = &mut self.edges[edge as usize];
-        let mut timeout = e.timeout;
-        if let Some(a) = e.adaptive.as_mut() {
-            timeout = Some(from_ms(a.timeout_ms()));
-        }
-        let mut by_deadline = false;
-        if deadline != Time::MAX {
-            let margin = e.deadline.map(|d| d.1).unwrap_or(0);
-            let left = deadline.saturating_sub(now.saturating_add(margin)).max(1);
-            if timeout.is_none_or(|t| left < t) {
-                timeout = Some(left);
-                by_deadline = true;
+        let (from, to) = (e.from_node, e.to_service);
+        if e.plain {
+            if let Some(t) = e.timeout {
+                self.queue.push(now + t, Ev::Timeout(c));
             }
-        }
-        let (connect, from, to) = (e.connect_timeout, e.from_node, e.to_service);
-        self.call_mut(c).timer_is_deadline = by_deadline;
-        if let Some(t) = timeout {
-            self.queue.push(now + t, Ev::Timeout(c));
-        }
-        if let Some(t) = connect {
-            self.queue.push(now + t, Ev::ConnectTimeout(c));
+        } else {
+            let mut timeout = e.timeout;
+            if let Some(a) = e.adaptive.as_mut() {
+                timeout = Some(from_ms(a.timeout_ms()));
+            }
+            let mut by_deadline = false;
+            if deadline != Time::MAX {
+                let margin = e.deadline.map(|d| d.1).unwrap_or(0);
+                let left = deadline.saturating_sub(now.saturating_add(margin)).max(1);
+                if timeout.is_none_or(|t| left < t) {
+                    timeout = Some(left);
+                    by_deadline = true;
+                }
+            }
+            let connect = e.connect_timeout;
+            self.call_mut(c).timer_is_deadline = by_deadline;
+            if let Some(t) = timeout {
+                self.queue.push(now + t, Ev::Timeout(c));
+            }
+            if let Some(t) = connect {
+                self.queue.push(now + t, Ev::ConnectTimeout(c));
+            }
         }
         if self.message_lost(edge, from, to) {
             let call = self.call_mut(c);
@@ -1578,7 +1649,7 @@ impl Simulation {
         }
         let latency = now - sent;
         let e = &mut self.edges[edge as usize];
-        if !local {
+        if !local && !e.plain {
             // a call refused locally never ran, so the breaker does not record it
             if let Some(b) = e.breaker.as_mut() {
                 if b.wants_random_sample() {
@@ -2123,6 +2194,16 @@ impl Simulation {
         &self.service_stats[i]
     }
 
+    /// Logical calls made on edge `i` (plain edges do not count them apart: each is one attempt).
+    pub(crate) fn edge_logical_calls(&self, i: usize) -> u64 {
+        let es = &self.edge_stats[i];
+        if self.edges[i].plain {
+            es.sent
+        } else {
+            es.patterns.calls
+        }
+    }
+
     /// Counters of user requests.
     pub fn global_stats(&self) -> &GlobalStats {
         &self.global
@@ -2153,7 +2234,7 @@ impl Simulation {
 
     /// Live call records (allocated slots in use), for memory checks.
     pub fn live_calls(&self) -> usize {
-        self.calls.len() - self.free.len()
+        self.calls.len() - self.free_len
     }
 
     /// Allocated call slots (the high-water mark of concurrent calls).
@@ -2231,8 +2312,15 @@ fn u64_to_f64(x: u64) -> f64 {
     if x < 1 << 63 {
         x as i64 as f64
     } else {
-        x as f64
+        // out of line, or the compiler merges both branches into the slow unsigned conversion
+        u64_to_f64_big(x)
     }
+}
+
+#[cold]
+#[inline(never)]
+fn u64_to_f64_big(x: u64) -> f64 {
+    x as f64
 }
 
 /// The probability that at least one of several independent losses happens.
@@ -2246,7 +2334,7 @@ fn make_edge(
     spec: &super::scenario::CallSpec,
     name: String,
 ) -> Edge {
-    Edge {
+    let mut e = Edge {
         from_node,
         to_service,
         timeout: spec.timeout_ms.map(from_ms),
@@ -2306,5 +2394,17 @@ fn make_edge(
         fallback: spec.fallback,
         idempotency_key: spec.idempotency_key,
         dedup: (!spec.idempotent).then(|| Box::new(DedupTable::new(from_secs(60.0)))),
-    }
+        plain: false,
+    };
+    e.plain = e.breaker.is_none()
+        && e.adaptive.is_none()
+        && e.deadline.is_none()
+        && e.connect_timeout.is_none()
+        && e.retry.is_none()
+        && e.hedge.is_none()
+        && e.bulkhead.is_none()
+        && e.throttle.is_none()
+        && e.fallback.is_none()
+        && e.dedup.is_none();
+    e
 }

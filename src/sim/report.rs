@@ -211,8 +211,8 @@ impl Simulation {
             .collect();
         let edges = self
             .edge_names()
-            .zip(&self.edge_stats)
-            .map(|(name, e)| EdgeReport {
+            .zip(self.edge_stats.iter().enumerate())
+            .map(|(name, (i, e))| EdgeReport {
                 edge: name.to_string(),
                 sent: e.sent,
                 ok: e.ok,
@@ -222,7 +222,10 @@ impl Simulation {
                 late_replies: e.late_replies,
                 short_circuited: e.short_circuited,
                 attempts_per_request: e.sent as f64 / g.requests.max(1) as f64,
-                patterns: e.patterns.clone(),
+                patterns: EdgePatternStats {
+                    calls: self.edge_logical_calls(i),
+                    ..e.patterns.clone()
+                },
                 latency_ms: e.latency.summary_ms(),
             })
             .collect();
