@@ -32,7 +32,10 @@ fn key(time: Time, seq: u64) -> u128 {
 ///   the front) and the later one goes in at the bottom by a sift-up (short: it is far off) — an
 ///   arrival that starts a job schedules both the job's end and the next arrival.
 pub struct EventQueue<E> {
+    /// The heap is `heap[..len]`; the slots above are spare (kept, so that growing back costs no
+    /// call into `Vec`, which the size-optimised build does not inline).
     heap: Vec<Entry<E>>,
+    len: usize,
     seq: u64,
     /// Whether `heap[0]` was already popped (the rest of `heap` is still a valid heap below it).
     hole: bool,
@@ -51,6 +54,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Vec::with_capacity(1024),
+            len: 0,
             seq: 0,
             hole: false,
             pending: None,
@@ -76,7 +80,7 @@ impl<E: Copy> EventQueue<E> {
                 (entry, p)
             };
             self.hole = false;
-            sift_down(self.heap.as_mut_slice(), early);
+            sift_down(self.heap.as_mut_slice(), self.len, early);
             self.sift_up_new(late);
             return;
         }
@@ -86,8 +90,11 @@ impl<E: Copy> EventQueue<E> {
     /// Adds `entry` at the bottom of the heap and sifts it up.
     #[inline(always)]
     fn sift_up_new(&mut self, entry: Entry<E>) {
-        let i = self.heap.len();
-        self.heap.push(entry);
+        let i = self.len;
+        if i == self.heap.len() {
+            self.heap.push(entry);
+        }
+        self.len = i + 1;
         sift_up(self.heap.as_mut_slice(), i, entry);
     }
 
@@ -95,7 +102,7 @@ impl<E: Copy> EventQueue<E> {
     #[inline(always)]
     fn below_hole(&self) -> u128 {
         let h = self.heap.as_slice();
-        match h.len() {
+        match self.len {
             0 | 1 => u128::MAX,
             2 => h[1].key,
             _ => h[1].key.min(h[2].key),
@@ -112,8 +119,10 @@ impl<E: Copy> EventQueue<E> {
                 _ if below == u128::MAX => return None,
                 _ => below,
             }
+        } else if self.len == 0 {
+            return None;
         } else {
-            self.heap.first()?.key
+            self.heap.as_slice()[0].key
         };
         Some((k >> 64) as Time)
     }
@@ -125,25 +134,27 @@ impl<E: Copy> EventQueue<E> {
             let fill = match self.pending.take() {
                 Some(p) => p,
                 None => {
-                    let last = self.heap.pop()?;
-                    if self.heap.is_empty() {
+                    self.len -= 1;
+                    if self.len == 0 {
                         // that was the hole itself
                         self.hole = false;
                         return None;
                     }
-                    last
+                    self.heap.as_slice()[self.len]
                 }
             };
-            sift_down(self.heap.as_mut_slice(), fill);
+            sift_down(self.heap.as_mut_slice(), self.len, fill);
+        } else if self.len == 0 {
+            return None;
         }
-        let top = *self.heap.first()?;
+        let top = self.heap.as_slice()[0];
         self.hole = true;
         Some(((top.key >> 64) as Time, top.event))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() - self.hole as usize + self.pending.is_some() as usize
+        self.len - self.hole as usize + self.pending.is_some() as usize
     }
 
     /// Whether no event is pending.
@@ -152,11 +163,10 @@ impl<E: Copy> EventQueue<E> {
     }
 }
 
-/// Puts `entry` at the root of `h` (replacing what is there) and sifts it down to its place: for
-/// an entry that belongs near the front.
+/// Puts `entry` at the root of the heap `h[..n]` (replacing what is there) and sifts it down to
+/// its place.
 #[inline(always)]
-fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
-    let n = h.len();
+fn sift_down<E: Copy>(h: &mut [Entry<E>], n: usize, entry: Entry<E>) {
     let k = entry.key;
     let mut i = 0;
     loop {

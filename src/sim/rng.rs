@@ -14,6 +14,8 @@ use rand_xoshiro::SplitMix64;
 #[derive(Clone, Debug)]
 pub struct SimRng {
     s: [u64; 4],
+    /// The exponential ziggurat's tables, looked up once here rather than on every draw.
+    zig: &'static Ziggurat,
 }
 
 impl SimRng {
@@ -25,7 +27,7 @@ impl SimRng {
             // what rand_xoshiro does with an all-zero state
             return Self::new(0);
         }
-        SimRng { s }
+        SimRng { s, zig: ziggurat() }
     }
 
     /// The next raw 64 bits.
@@ -77,7 +79,7 @@ impl SimRng {
     /// Exponential with mean 1 (ziggurat). The ~99 % fast path inlines; the rest is out of line.
     #[inline(always)]
     pub fn standard_exponential(&mut self) -> f64 {
-        let z = ziggurat();
+        let z = self.zig;
         let bits = self.next_u64();
         let i = (bits & 0xff) as usize;
         // the other 53 bits give a uniform in [0, 1), independent of the layer
@@ -147,6 +149,12 @@ const ZIG_V: f64 = 0.003_949_659_822_581_557;
 struct Ziggurat {
     x: [f64; 257],
     f: [f64; 257],
+}
+
+impl std::fmt::Debug for Ziggurat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ziggurat")
+    }
 }
 
 /// The tables, computed once with libm so they are identical on every platform.
