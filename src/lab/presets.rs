@@ -7,8 +7,8 @@
 
 use crate::sim::models;
 use crate::sim::scenario::{
-    CallMode, CallSpec, ClientSpec, Discipline, Fault, FaultSpec, Latency, Load, LoadBalancer,
-    MetricsSpec, NetworkSpec, Overload, OverloadCurve, QueueSpec, RatePhase, ServiceSpec,
+    CallSpec, ClientSpec, Discipline, Fault, FaultSpec, Latency, Load, LoadBalancer, MetricsSpec,
+    NetworkSpec, Overload, OverloadCurve, QueueSpec, RatePhase, ServiceSpec,
 };
 use crate::sim::Scenario;
 
@@ -157,19 +157,7 @@ pub fn shop() -> Scenario {
         network,
         ..CallSpec::to(to)
     };
-    let service = |name: &str, workers: u32, latency: Latency| ServiceSpec {
-        name: name.into(),
-        workers,
-        queue: QueueSpec::default(),
-        latency,
-        error_rate: 0.0,
-        calls: vec![],
-        call_mode: CallMode::Sequential,
-        replicas: 1,
-        load_balancer: LoadBalancer::RoundRobin,
-        overload: None,
-        shed: None,
-    };
+    let service = ServiceSpec::new;
     let queue = |capacity: u32, discipline: Discipline| QueueSpec {
         capacity: Some(capacity),
         discipline,

@@ -131,6 +131,26 @@ fn one() -> u32 {
     1
 }
 
+impl ServiceSpec {
+    /// A single-replica service with `workers` workers, an unbounded FIFO queue, this latency,
+    /// no errors, no calls and no overload or shedding.
+    pub fn new(name: &str, workers: u32, latency: Latency) -> Self {
+        ServiceSpec {
+            name: name.into(),
+            workers,
+            queue: QueueSpec::default(),
+            latency,
+            error_rate: 0.0,
+            calls: vec![],
+            call_mode: CallMode::Sequential,
+            replicas: 1,
+            load_balancer: LoadBalancer::RoundRobin,
+            overload: None,
+            shed: None,
+        }
+    }
+}
+
 /// A bounded (or unbounded) queue with its discipline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]

@@ -9,26 +9,14 @@ use crate::sim::patterns::deadline::Timeout;
 use crate::sim::patterns::degradation::Fallback;
 use crate::sim::patterns::retry::{RetryBudgetSpec, RetrySpec};
 use crate::sim::scenario::{
-    CallMode, CallSpec, ClientSpec, Fault, FaultSpec, Latency, Load, LoadBalancer, MetricsSpec,
-    NetworkSpec, Overload, OverloadCurve, QueueSpec, RatePhase, RetryScope, Scenario, ServiceSpec,
+    CallMode, CallSpec, ClientSpec, Fault, FaultSpec, Latency, Load, MetricsSpec, NetworkSpec,
+    Overload, OverloadCurve, QueueSpec, RatePhase, RetryScope, Scenario, ServiceSpec,
     FORMAT_VERSION,
 };
 use serde_json::json;
 
 fn service(name: &str, workers: u32, latency: Latency) -> ServiceSpec {
-    ServiceSpec {
-        name: name.into(),
-        workers,
-        queue: QueueSpec::default(),
-        latency,
-        error_rate: 0.0,
-        calls: vec![],
-        call_mode: CallMode::Sequential,
-        replicas: 1,
-        load_balancer: LoadBalancer::RoundRobin,
-        overload: None,
-        shed: None,
-    }
+    ServiceSpec::new(name, workers, latency)
 }
 
 fn queue(capacity: u32) -> QueueSpec {
