@@ -636,3 +636,71 @@ fn ambiguous_failure_bad_charges_twice_fixed_never() {
         "crash: nothing executed, nothing duplicated"
     );
 }
+
+// ----- connect and adaptive timeouts ---------------------------------------------------------
+
+#[test]
+fn a_connect_timeout_fails_fast_when_no_replica_answers() {
+    let back = service("back", 10, 1.0);
+    let crashed = |connect: Option<f64>| {
+        let mut s = scenario(
+            vec![back.clone()],
+            CallSpec {
+                timeout_ms: Some(1000.0),
+                connect_timeout_ms: connect,
+                network: faultline::sim::scenario::NetworkSpec {
+                    delay_ms: 5.0,
+                    ..Default::default()
+                },
+                ..CallSpec::to("back")
+            },
+            10.0,
+            5.0,
+        );
+        s.faults = vec![FaultSpec {
+            at_s: 0.0,
+            duration_s: None,
+            fault: Fault::Crash {
+                service: "back".into(),
+                replica: None,
+            },
+        }];
+        run(s).0
+    };
+    let slow = crashed(None);
+    let fast = crashed(Some(50.0));
+    assert_eq!(slow.global.latency_ms.p50, 1000.0, "the request timeout");
+    assert_eq!(fast.global.latency_ms.max, 50.0, "the connect timeout");
+    let e = edge(&fast, "arrivals->back");
+    assert_eq!(e.patterns.connect_failures, e.sent);
+    assert_eq!(fast.global.timeouts, fast.global.requests);
+}
+
+#[test]
+fn an_adaptive_timeout_follows_recent_latencies() {
+    let mut back = service("back", 100, 0.0);
+    back.latency = Latency::Bimodal {
+        fast_ms: 10.0,
+        slow_ms: 1000.0,
+        slow_fraction: 0.05,
+    };
+    let entry = CallSpec {
+        timeout: Some(Timeout::Adaptive {
+            percentile: 90.0,
+            factor: 2.0,
+            min_ms: 5.0,
+            max_ms: 5000.0,
+            window: 100,
+        }),
+        ..CallSpec::to("back")
+    };
+    let (r, _) = run(scenario(vec![back], entry, 100.0, 20.0));
+    // the 90th percentile of recent successes is the fast mode: slow calls time out at ~20 ms
+    let share = r.global.timeouts as f64 / r.global.requests as f64;
+    assert!((0.03..0.07).contains(&share), "{share}");
+    assert!(
+        r.global.latency_ms.p99 < 25.0,
+        "p99 {}",
+        r.global.latency_ms.p99
+    );
+}
