@@ -157,15 +157,28 @@ fn an_open_breaker_is_never_retried() {
     assert_eq!(r.global.rejected, e.short_circuited);
 }
 
-#[test]
-fn a_ratio_budget_keeps_retries_near_ten_percent_of_requests() {
+/// A client retrying up to `attempts` times, under `budget`, into a backend that always errs.
+fn retrying_into_a_failing_backend(
+    attempts: u32,
+    budget: RetryBudgetSpec,
+    rate: f64,
+    active_s: f64,
+) -> Report {
     let mut back = service("back", 50, 1.0);
     back.error_rate = 1.0;
-    let mut entry = CallSpec::to("back");
-    let mut retry = RetrySpec::new(3, BackoffStrategy::None);
-    retry.budget = Some(RetryBudgetSpec::Ratio(Default::default()));
-    entry.retry = Some(retry);
-    let (r, _) = run(scenario(vec![back], entry, 200.0, 30.0));
+    let mut retry = RetrySpec::new(attempts, BackoffStrategy::None);
+    retry.budget = Some(budget);
+    let entry = CallSpec {
+        retry: Some(retry),
+        ..CallSpec::to("back")
+    };
+    run(scenario(vec![back], entry, rate, active_s)).0
+}
+
+#[test]
+fn a_ratio_budget_keeps_retries_near_ten_percent_of_requests() {
+    let r =
+        retrying_into_a_failing_backend(3, RetryBudgetSpec::Ratio(Default::default()), 200.0, 30.0);
     let e = edge(&r, "arrivals->back");
     let ratio = e.patterns.retries as f64 / e.sent as f64;
     assert!(ratio <= 0.101, "retries are {ratio} of attempts");
@@ -175,13 +188,8 @@ fn a_ratio_budget_keeps_retries_near_ten_percent_of_requests() {
 
 #[test]
 fn grpc_throttling_stops_retries_when_most_calls_fail() {
-    let mut back = service("back", 50, 1.0);
-    back.error_rate = 1.0;
-    let mut entry = CallSpec::to("back");
-    let mut retry = RetrySpec::new(5, BackoffStrategy::None);
-    retry.budget = Some(RetryBudgetSpec::Grpc(Default::default()));
-    entry.retry = Some(retry);
-    let (r, _) = run(scenario(vec![back], entry, 100.0, 10.0));
+    let r =
+        retrying_into_a_failing_backend(5, RetryBudgetSpec::Grpc(Default::default()), 100.0, 10.0);
     let e = edge(&r, "arrivals->back");
     // 10 tokens, −1 per failure, retries only above 5: a handful of retries in all
     assert!(e.patterns.retries <= 6, "retries {}", e.patterns.retries);

@@ -2349,22 +2349,11 @@ fn make_edge(
             .and_then(|v| BreakerConfig::from_json_value(v).ok())
             .and_then(|c| CircuitBreaker::new(c).ok())
             .map(Box::new),
-        adaptive: match &spec.timeout {
-            Some(Timeout::Adaptive {
-                percentile,
-                factor,
-                min_ms,
-                max_ms,
-                window,
-            }) => Some(Box::new(AdaptiveTimeout::new(
-                *percentile,
-                *factor,
-                *min_ms,
-                *max_ms,
-                *window,
-            ))),
-            _ => None,
-        },
+        adaptive: spec
+            .timeout
+            .as_ref()
+            .and_then(AdaptiveTimeout::for_timeout)
+            .map(Box::new),
         deadline: match &spec.timeout {
             Some(Timeout::Deadline {
                 budget_ms,

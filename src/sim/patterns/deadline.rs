@@ -200,6 +200,14 @@ pub struct AdaptiveTimeout {
 }
 
 impl AdaptiveTimeout {
+    /// The adaptive state for a `Timeout::Adaptive` setting; `None` for the other kinds.
+    pub fn for_timeout(timeout: &Timeout) -> Option<Self> {
+        match TimeoutState::new(timeout) {
+            TimeoutState::Adaptive(a) => Some(a),
+            _ => None,
+        }
+    }
+
     /// From the parameters of [`Timeout::Adaptive`] (validated there; the window is clamped to
     /// `1..=MAX_ADAPTIVE_WINDOW` here as well).
     pub fn new(percentile: f64, factor: f64, min_ms: f64, max_ms: f64, window: u32) -> Self {
