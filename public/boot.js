@@ -1,5 +1,5 @@
 // Loading and failure notices shown before the WebAssembly app takes over the page, and the
-// loader of the lazily loaded Flashcards module.
+// loader of the lazily loaded modules (Flashcards, lab extras).
 // The app removes #boot when it starts; until then these helpers keep the person informed.
 (function () {
   "use strict";
@@ -33,29 +33,34 @@
       if (bar && total > 0) bar.value = Math.min(100, Math.round((100 * current) / total));
     },
     failed: showFailure,
-    loadCards: loadCards,
+    loadModule: loadModule,
   };
 
-  // The Flashcards page is a second WebAssembly module (cards.js + cards_bg.wasm next to
-  // index.html), downloaded the first time the page is opened. Resolves to the module's exports
-  // once it is initialised; a failed attempt is forgotten, so the next call downloads again
-  // (under a fresh URL: browsers remember a module that failed to load).
-  var cards = null;
-  var attempts = 0;
-  function loadCards() {
-    if (!cards) {
+  // Lazily loaded WebAssembly modules next to index.html, each a `NAME.js` + `NAME_bg.wasm` pair
+  // built by Trunk: "cards" (the Flashcards page) and "labx" (the lab's extra views: the breaker
+  // playground, the small models and the jitter chart). Each is downloaded the first time it is
+  // needed. Resolves to the module's exports once it is initialised; a failed attempt is
+  // forgotten, so the next call downloads again (under a fresh URL: browsers remember a module
+  // that failed to load).
+  var modules = {};
+  var attempts = {};
+  function loadModule(name) {
+    if (!modules[name]) {
       var base = document.baseURI;
-      var query = attempts++ ? "?retry=" + attempts : "";
-      cards = import(new URL("cards.js" + query, base).href).then(function (module) {
-        return module.default({ module_or_path: new URL("cards_bg.wasm" + query, base) }).then(function () {
+      var n = attempts[name] || 0;
+      attempts[name] = n + 1;
+      var query = n ? "?retry=" + n : "";
+      var loading = import(new URL(name + ".js" + query, base).href).then(function (module) {
+        return module.default({ module_or_path: new URL(name + "_bg.wasm" + query, base) }).then(function () {
           return module;
         });
       });
-      cards.catch(function () {
-        cards = null;
+      modules[name] = loading;
+      loading.catch(function () {
+        delete modules[name];
       });
     }
-    return cards;
+    return modules[name];
   }
 
   if (typeof WebAssembly !== "object") {

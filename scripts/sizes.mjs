@@ -1,6 +1,7 @@
 // Prints the gzip (-9) sizes of the first load — the wasm, js and css in dist/ — and fails if they
-// add up to more than the budget. The Flashcards module (cards.js + cards_bg.wasm) is loaded only
-// when that page is opened: it is reported on its own and not counted in the first load. Also
+// add up to more than the budget. The lazily loaded modules — Flashcards (cards.js +
+// cards_bg.wasm) and the lab's extras (labx.js + labx_bg.wasm) — are reported on their own and not
+// counted in the first load. Also
 // prints each wasm's size before wasm-opt, for comparison.
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -8,7 +9,12 @@ import { join } from "node:path";
 
 const BUDGET_BYTES = 300 * 1000;
 // Lazily loaded modules: file names (unhashed, see index.html) and what they hold.
-const LAZY = { "cards.js": "Flashcards", "cards_bg.wasm": "Flashcards" };
+const LAZY = {
+  "cards.js": "Flashcards",
+  "cards_bg.wasm": "Flashcards",
+  "labx.js": "Lab extras (playground, models, jitter chart)",
+  "labx_bg.wasm": "Lab extras (playground, models, jitter chart)",
+};
 const dist = process.argv[2] ?? "dist";
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} kB`;

@@ -9,33 +9,19 @@
 
 #[cfg(target_arch = "wasm32")]
 mod web {
-    use std::any::Any;
-    use std::cell::RefCell;
+    use faultline::ui::mounted;
     use wasm_bindgen::prelude::*;
-
-    thread_local! {
-        /// The pages mounted now, with the element each lives in.
-        static MOUNTED: RefCell<Vec<(web_sys::HtmlElement, Box<dyn Any>)>> = const { RefCell::new(Vec::new()) };
-    }
 
     /// Mounts the Flashcards page into `el` (replacing a page already mounted there).
     #[wasm_bindgen]
     pub fn mount_cards(el: web_sys::HtmlElement) {
-        unmount_cards(&el);
-        let handle = leptos::mount::mount_to(el.clone(), faultline::ui::FlashcardsPage);
-        MOUNTED.with_borrow_mut(|m| m.push((el, Box::new(handle))));
+        mounted::mount_into(el, faultline::ui::FlashcardsPage);
     }
 
     /// Unmounts the page mounted into `el`, if any: its view, listeners and timers go.
     #[wasm_bindgen]
     pub fn unmount_cards(el: &web_sys::HtmlElement) {
-        let gone: Vec<_> = MOUNTED.with_borrow_mut(|m| {
-            let (gone, kept) = std::mem::take(m).into_iter().partition(|(e, _)| e == el);
-            *m = kept;
-            gone
-        });
-        // dropped outside the borrow: cleanups may run arbitrary code
-        drop(gone);
+        mounted::unmount(el);
     }
 }
 

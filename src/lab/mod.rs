@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod knobs;
 pub mod layout;
 pub mod monitor;
+pub mod panels;
 pub mod playground;
 pub mod presets;
 pub mod state;

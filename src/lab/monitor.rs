@@ -2,6 +2,7 @@
 //! sample. Each alert says its value and its threshold in words, so its state never depends on
 //! colour alone.
 
+use crate::lab::fmt::fmt_fixed;
 use crate::sim::metrics::Sample;
 
 /// One alert of the strip.
@@ -20,7 +21,7 @@ pub struct Alert {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.0} %", x * 100.0)
+    fmt_fixed(x * 100.0, 0) + " %"
 }
 
 /// The five alerts for `sample` in a system of `services` services.
@@ -59,7 +60,7 @@ pub fn alerts(sample: &Sample, services: usize) -> Vec<Alert> {
             id: "tail",
             label: "tail latency",
             rule: "p99 > 2 × p50",
-            value: format!("p99 = {:.1} × p50", tail),
+            value: format!("p99 = {} × p50", fmt_fixed(tail, 1)),
             firing: tail > 2.0,
         },
         Alert {

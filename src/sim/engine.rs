@@ -2232,6 +2232,15 @@ impl Simulation {
             .collect()
     }
 
+    /// Every edge's breaker thresholds: (edge index, limits), for the breaker panels.
+    pub fn breaker_limits(&self) -> Vec<(usize, cb::Limits)> {
+        self.edges
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.breaker.as_ref().map(|b| (i, b.limits())))
+            .collect()
+    }
+
     /// Live call records (allocated slots in use), for memory checks.
     pub fn live_calls(&self) -> usize {
         self.calls.len() - self.free_len

@@ -5,7 +5,10 @@ mod bench;
 mod flashcards;
 pub mod hooks;
 pub(crate) mod lab;
+pub mod labx;
+pub(crate) mod lazy;
 mod learn;
+pub mod mounted;
 mod pages;
 
 pub use app::App;

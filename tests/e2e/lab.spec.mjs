@@ -95,6 +95,11 @@ test("flash sale: a slow inventory saturates the frontend and opens its breaker;
   // ...and the breaker on inventory leaves CLOSED (told by text, not colour)
   const breaker = page.locator('[data-testid="breaker-state"][data-edge="frontend->inventory"]');
   await expect(breaker).toContainText("OPEN", { timeout: 30_000 });
+  // its panel: the diagram names a state other than CLOSED, the window shows failed calls
+  // against the threshold
+  const panel = page.locator('.breaker-panel[data-edge="frontend->inventory"]');
+  await expect(panel.getByRole("img", { name: /Breaker state machine/ })).toHaveAttribute("aria-label", /now (OPEN|HALF_OPEN)/);
+  await expect(panel).toContainText(/opens at ≥ \d+ %/);
   await expect.poll(() => successRate(page), { timeout: 30_000 }).toBeLessThan(50);
 
   // the same seed and knobs with the patterns in place
@@ -122,4 +127,93 @@ test("a bad variant in the URL falls back with a visible notice", async ({ page 
   await expect(notice).toContainText("Unknown variant “worse”");
   await expect(notice).toContainText("Seed “x”");
   await expect(page.getByTestId("variant")).toHaveValue("bad");
+});
+
+test("the lab's extras load on demand: the default lab fetches no labx module, the playground does, once", async ({ page }) => {
+  const fetched = [];
+  page.on("request", (r) => {
+    const name = new URL(r.url()).pathname.split("/").pop();
+    if (name.startsWith("labx")) fetched.push(name);
+  });
+  await openApp(page, "#/lab");
+  await expect(page.getByTestId("pool-frontend")).toBeVisible();
+  expect(fetched).toEqual([]);
+  await page.getByTestId("preset").selectOption("breaker-playground");
+  await expect(page.getByTestId("pg-state")).toHaveText("CLOSED");
+  expect(fetched.sort()).toEqual(["labx.js", "labx_bg.wasm"]);
+  // another extra reuses the module already loaded
+  await page.getByTestId("preset").selectOption("partition-quorum");
+  await expect(page.getByTestId("model-results")).toBeVisible();
+  expect(fetched).toHaveLength(2);
+});
+
+test("breaker playground: four failures keep it CLOSED, the fifth opens it, and the wait lets a trial through", async ({ page }) => {
+  await openApp(page, "#/lab?preset=breaker-playground");
+  const state = page.getByTestId("pg-state");
+  await expect(state).toHaveText("CLOSED");
+  const diagram = page.getByRole("img", { name: /Breaker state machine/ });
+  await expect(diagram).toHaveAttribute("aria-label", /now CLOSED/);
+  // the default breaker: window of 10 calls, rates count from 5 calls, opens at ≥ 50 % failures
+  for (let i = 0; i < 4; i++) await page.getByTestId("pg-failure").click();
+  await expect(state).toHaveText("CLOSED");
+  await expect(page.locator(".pg-window .cell.bad")).toHaveCount(4);
+  await page.getByTestId("pg-failure").click();
+  await expect(state).toHaveText("OPEN");
+  await expect(diagram).toHaveAttribute("aria-label", /now OPEN/);
+  await expect(page.getByTestId("playground")).toContainText("Failure rate 100 %");
+  // keyboard: the buttons are reachable and work with Enter
+  await page.getByTestId("pg-advance").focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("playground")).toContainText("clock 10 s");
+  // Resilience4j lets a call through only once the 10 s wait is strictly over
+  await page.getByTestId("pg-success").click();
+  await expect(state).toHaveText("OPEN");
+  await page.getByTestId("pg-advance").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("playground")).toContainText("clock 15 s");
+  await page.getByTestId("pg-success").click();
+  await expect(state).toHaveText("HALF_OPEN");
+  await expect(diagram).toHaveAttribute("aria-label", /now HALF_OPEN/);
+  // reset: a fresh breaker
+  await page.getByTestId("pg-reset").click();
+  await expect(state).toHaveText("CLOSED");
+  await expect(page.locator(".pg-window .cell.bad")).toHaveCount(0);
+});
+
+test("the small models show bad and fixed side by side: saga and quorum", async ({ page }) => {
+  await openApp(page, "#/lab?preset=lock-saga");
+  const saga = page.locator('[data-testid="model-results"][data-model="lock-saga"]');
+  await expect(saga).toBeVisible();
+  const completed = saga.getByRole("row", { name: /orders completed/ }).getByRole("cell");
+  await expect(completed.nth(0)).toHaveText(/^0 of \d+$/);
+  const fixedDone = /^(\d+) of (\d+)$/.exec(await completed.nth(1).innerText());
+  expect(Number(fixedDone[1])).toBeGreaterThan(0.8 * Number(fixedDone[2]));
+  const lost = saga.getByRole("row", { name: /money taken for nothing/ }).getByRole("cell");
+  await expect(lost.nth(1)).toHaveText("0.00 €");
+  await expect(lost.nth(0)).not.toHaveText("0.00 €");
+
+  await page.getByTestId("preset").selectOption("partition-quorum");
+  const quorum = page.locator('[data-testid="model-results"][data-model="partition-quorum"]');
+  const diverged = quorum.getByRole("row", { name: /keys that diverged/ }).getByRole("cell");
+  expect(Number(await diverged.nth(0).innerText())).toBeGreaterThan(0);
+  await expect(diverged.nth(1)).toHaveText("0");
+  const refused = quorum.getByRole("row", { name: /writes refused/ }).getByRole("cell");
+  await expect(refused.nth(0)).toHaveText("0");
+  expect(Number(await refused.nth(1).innerText())).toBeGreaterThan(0);
+  await expect(page).toHaveURL(/preset=partition-quorum/);
+});
+
+test("the jitter chart computes Brooker's sweep in the page and full jitter beats plain exponential backoff", async ({ page }) => {
+  await openApp(page, "#/lab?preset=jitter");
+  const progress = page.getByTestId("jitter-progress");
+  await expect(progress).toHaveAttribute("data-done", "true", { timeout: 30_000 });
+  await expect(progress).toContainText("All 9500 trials done");
+  const table = page.getByTestId("jitter-table");
+  await expect(table.getByRole("row")).toHaveCount(6);
+  const calls = async (name) => Number(await table.getByRole("row", { name }).getByRole("cell").first().innerText());
+  const exponential = await calls(/^exponential/);
+  const full = await calls(/^full jitter/);
+  expect(full).toBeLessThan(exponential / 1.5);
+  await expect(page.getByRole("img", { name: /Writes sent \(calls\) against the number of clients/ })).toBeVisible();
 });

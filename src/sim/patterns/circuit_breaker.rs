@@ -150,6 +150,19 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// What a breaker's counters are judged against (the common view over the three kinds).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Opens at a failure rate at or above this, in percent (Resilience4j, Polly advanced).
+    pub failure_rate_pct: Option<f32>,
+    /// Opens at a slow-call rate at or above this, in percent (Resilience4j).
+    pub slow_call_rate_pct: Option<f32>,
+    /// The window's size in calls, when it is count-based (Resilience4j).
+    pub window_calls: Option<u32>,
+    /// Opens after this many failures in a row (Polly's consecutive-failures kind).
+    pub consecutive_failures: Option<u64>,
+}
+
 /// A breaker's counters at one instant (the common view over the three kinds).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct MetricsSnapshot {
@@ -1571,6 +1584,36 @@ impl CircuitBreaker {
         match self {
             CircuitBreaker::Resilience4j(b) => b.metrics(),
             CircuitBreaker::Polly(b) => b.metrics(),
+        }
+    }
+
+    /// The thresholds the metrics are judged against, for the breaker panels.
+    pub fn limits(&self) -> Limits {
+        match self {
+            CircuitBreaker::Resilience4j(b) => {
+                let c = b.config();
+                Limits {
+                    failure_rate_pct: Some(c.failure_rate_threshold),
+                    slow_call_rate_pct: Some(c.slow_call_rate_threshold),
+                    window_calls: (c.sliding_window_type == SlidingWindowType::CountBased)
+                        .then_some(c.sliding_window_size),
+                    consecutive_failures: None,
+                }
+            }
+            CircuitBreaker::Polly(b) => match &b.behavior {
+                Behavior::Advanced { failure_ratio, .. } => Limits {
+                    failure_rate_pct: Some((failure_ratio * 100.0) as f32),
+                    slow_call_rate_pct: None,
+                    window_calls: None,
+                    consecutive_failures: None,
+                },
+                Behavior::Consecutive { threshold, .. } => Limits {
+                    failure_rate_pct: None,
+                    slow_call_rate_pct: None,
+                    window_calls: None,
+                    consecutive_failures: Some(*threshold),
+                },
+            },
         }
     }
 

@@ -1,4 +1,5 @@
-//! The lab's live chart: user requests per second by outcome, one line each, drawn with plotters.
+//! The lab's charts, drawn with plotters: the live chart of user requests per second by outcome,
+//! and [`lines`], the line chart it and the jitter chart share.
 
 use crate::lab::fmt::fmt_short;
 use crate::sim::metrics::Sample;
@@ -7,22 +8,100 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
 /// How a line is drawn, so lines differ without colour too.
-#[derive(Clone, Copy)]
-enum Stroke {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    /// A solid line.
     Solid,
+    /// Dashes of 8 with gaps of 4.
     Dashed,
+    /// Dots.
     Dotted,
+    /// Dash, dot, dash.
     DashDotted,
+    /// Long dashes of 14 with gaps of 4.
+    LongDashed,
 }
 
-/// A series: its name, colour, dash pattern and how to read it from a sample.
-type Line = (&'static str, RGBColor, Stroke, fn(&Sample) -> u64);
+/// One line of a chart.
+pub struct Series {
+    /// Legend text.
+    pub name: &'static str,
+    /// Colour (Okabe–Ito).
+    pub colour: RGBColor,
+    /// Dash pattern.
+    pub stroke: Stroke,
+    /// (x, y) points in order of x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// The axes of a chart.
+pub struct Axes {
+    /// The x range.
+    pub x: (f64, f64),
+    /// The top of the y axis (the bottom is 0).
+    pub y_max: f64,
+    /// Description under the x axis.
+    pub x_desc: &'static str,
+    /// Description beside the y axis.
+    pub y_desc: &'static str,
+}
 
 /// Draws the last samples: ok, errors, timeouts and rejections per second, one line each.
 pub fn throughput(
     canvas: &web_sys::HtmlCanvasElement,
     samples: &[Sample],
     interval_s: f64,
+    dark: bool,
+) -> Result<(), String> {
+    let per_s = |v: u64| v as f64 / interval_s;
+    let x = match (samples.first(), samples.last()) {
+        (Some(a), Some(b)) if b.t_s > a.t_s => (a.t_s, b.t_s),
+        (Some(a), _) => (a.t_s - 1.0, a.t_s + 1.0),
+        _ => (0.0, 10.0),
+    };
+    let y_max = samples
+        .iter()
+        .map(|s| per_s(s.ok + s.errors + s.timeouts + s.rejected))
+        .fold(10.0, f64::max)
+        * 1.1;
+    let line = |name, colour, stroke, get: fn(&Sample) -> u64| Series {
+        name,
+        colour,
+        stroke,
+        points: samples.iter().map(|s| (s.t_s, per_s(get(s)))).collect(),
+    };
+    let series = vec![
+        line("ok", RGBColor(0x00, 0x9e, 0x73), Stroke::Solid, |s| s.ok),
+        line("errors", RGBColor(0xd5, 0x5e, 0x00), Stroke::Dashed, |s| {
+            s.errors
+        }),
+        line(
+            "timeouts",
+            RGBColor(0xe6, 0x9f, 0x00),
+            Stroke::Dotted,
+            |s| s.timeouts,
+        ),
+        line(
+            "rejected",
+            RGBColor(0xcc, 0x79, 0xa7),
+            Stroke::DashDotted,
+            |s| s.rejected,
+        ),
+    ];
+    let axes = Axes {
+        x,
+        y_max,
+        x_desc: "simulated time (s)",
+        y_desc: "requests/s",
+    };
+    lines(canvas, &axes, series, dark)
+}
+
+/// Draws a line chart: the axes with a grid, one line per series, and a legend.
+pub fn lines(
+    canvas: &web_sys::HtmlCanvasElement,
+    axes: &Axes,
+    series: Vec<Series>,
     dark: bool,
 ) -> Result<(), String> {
     // the values of --surface, --text and --border in style/main.css
@@ -42,23 +121,12 @@ pub fn throughput(
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&bg).map_err(|e| e.to_string())?;
-    let per_s = |v: u64| v as f64 / interval_s;
-    let (t0, t1) = match (samples.first(), samples.last()) {
-        (Some(a), Some(b)) if b.t_s > a.t_s => (a.t_s, b.t_s),
-        (Some(a), _) => (a.t_s - 1.0, a.t_s + 1.0),
-        _ => (0.0, 10.0),
-    };
-    let y_max = samples
-        .iter()
-        .map(|s| per_s(s.ok + s.errors + s.timeouts + s.rejected))
-        .fold(10.0, f64::max)
-        * 1.1;
     let text = ("sans-serif", 12).into_font().color(&fg);
     let mut chart = ChartBuilder::on(&root)
         .margin(8)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(t0..t1, 0.0..y_max)
+        .build_cartesian_2d(axes.x.0..axes.x.1, 0.0..axes.y_max)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -72,35 +140,23 @@ pub fn throughput(
         .axis_style(fg)
         .label_style(text.clone())
         .axis_desc_style(text.clone())
-        .x_desc("simulated time (s)")
-        .y_desc("requests/s")
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
         .draw()
         .map_err(|e| e.to_string())?;
-    let lines: [Line; 4] = [
-        ("ok", RGBColor(0x00, 0x9e, 0x73), Stroke::Solid, |s| s.ok),
-        ("errors", RGBColor(0xd5, 0x5e, 0x00), Stroke::Dashed, |s| {
-            s.errors
-        }),
-        (
-            "timeouts",
-            RGBColor(0xe6, 0x9f, 0x00),
-            Stroke::Dotted,
-            |s| s.timeouts,
-        ),
-        (
-            "rejected",
-            RGBColor(0xcc, 0x79, 0xa7),
-            Stroke::DashDotted,
-            |s| s.rejected,
-        ),
-    ];
-    for (name, colour, stroke, get) in lines {
+    for Series {
+        name,
+        colour,
+        stroke,
+        points,
+    } in series
+    {
         let style = ShapeStyle::from(&colour).stroke_width(2);
-        let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.t_s, per_s(get(s)))).collect();
         let dot = move |c: (i32, i32)| Circle::new(c, 1, style.filled());
         let series = match stroke {
             Stroke::Solid => chart.draw_series(LineSeries::new(points, style)),
             Stroke::Dashed => chart.draw_series(DashedLineSeries::new(points, 8, 4, style)),
+            Stroke::LongDashed => chart.draw_series(DashedLineSeries::new(points, 14, 4, style)),
             Stroke::Dotted => chart.draw_series(DottedLineSeries::new(points, 0, 5, dot)),
             Stroke::DashDotted => {
                 // dashes of 8 with gaps of 7, and a dot in the middle of each gap
@@ -116,6 +172,9 @@ pub fn throughput(
             match stroke {
                 Stroke::Solid => PathElement::new(vec![(x, y), to], style).into_dyn(),
                 Stroke::Dashed => DashedPathElement::new(vec![(x, y), to], 6, 3, style).into_dyn(),
+                Stroke::LongDashed => {
+                    DashedPathElement::new(vec![(x, y), to], 12, 3, style).into_dyn()
+                }
                 Stroke::Dotted => DottedPathElement::new(vec![(x, y), to], 0, 4, dot).into_dyn(),
                 // dash, dot, dash
                 Stroke::DashDotted => (EmptyElement::at((x, y))

@@ -4,15 +4,22 @@
 //! values; a few times a second the page copies coarse numbers (success rate, pool use) into
 //! signals for the text, the test hooks and the chart.
 
-mod chart;
+pub(crate) mod breaker;
+pub(crate) mod chart;
 mod draw;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
+use crate::lab::monitor::{self, Alert};
+use crate::lab::panels::BreakerRow;
 use crate::lab::presets::{self, Kind, Variant, PRESETS};
 use crate::lab::state::LabState;
+use crate::lab::trace;
 use crate::sim::{Scenario, Simulation, Snapshot};
+use crate::ui::labx::LABX;
+use crate::ui::lazy::LazyView;
+use breaker::BreakerPanels;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -34,7 +41,11 @@ struct Readout {
     p99_ms: f64,
     services: Vec<(String, f64, f64, u32)>,
     /// Per breaker: edge name, state, failure rate and slow-call rate (percent, −1 below the minimum).
-    breakers: Vec<(String, &'static str, f32, f32)>,
+    breakers: Vec<BreakerRow>,
+    /// The monitoring strip.
+    alerts: Vec<Alert>,
+    /// Correlation ids of recent traced requests, newest first.
+    traced: Vec<u64>,
 }
 
 type Local<T> = StoredValue<T, LocalStorage>;
@@ -157,14 +168,22 @@ impl Loop {
                 timeouts: report.global.timeouts,
                 rejected: report.global.rejected,
                 p50_ms: last.map(|s| s.p50_ms).unwrap_or(0.0),
+                alerts: last
+                    .map(|s| monitor::alerts(s, sim.scenario().services.len()))
+                    .unwrap_or_default(),
+                traced: trace::recent(sim.spans().iter().map(|s| s.corr), 12),
                 p99_ms: last.map(|s| s.p99_ms).unwrap_or(0.0),
                 breakers: {
                     let names: Vec<&str> = sim.edge_names().collect();
+                    let limits = sim.breaker_limits();
                     sim.breakers()
                         .into_iter()
-                        .map(|(i, state, m)| {
-                            let name = names.get(i).copied().unwrap_or("?").to_string();
-                            (name, state.as_str(), m.failure_rate, m.slow_call_rate)
+                        .zip(limits)
+                        .map(|((i, state, metrics), (_, limits))| BreakerRow {
+                            edge: names.get(i).copied().unwrap_or("?").to_string(),
+                            state,
+                            metrics,
+                            limits,
                         })
                         .collect()
                 },
@@ -220,6 +239,17 @@ fn build(state: &LabState) -> Result<Scenario, String> {
     Ok(s)
 }
 
+/// Writes the lab state into the URL — only while the URL still names the lab: a link clicked
+/// meanwhile must not be undone.
+fn write_url(st: &LabState) {
+    let here = window().location().hash().unwrap_or_default();
+    let on_lab = crate::route::Route::from_hash(&here) == crate::route::Route::Lab;
+    if let (true, Ok(history)) = (on_lab, window().history()) {
+        let _ =
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&st.to_hash()));
+    }
+}
+
 /// The lab: pick a preset, move the knobs, and watch the system cope or cascade.
 #[component]
 pub fn LabPage() -> impl IntoView {
@@ -257,6 +287,7 @@ pub fn LabPage() -> impl IntoView {
         let st = state.get();
         if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
             lp.engine.set_value(None);
+            write_url(&st);
             return;
         }
         let scenario = match build(&st) {
@@ -289,16 +320,7 @@ pub fn LabPage() -> impl IntoView {
         lp.edges.set_value(edges);
         lp.engine.set_value(Some(sim));
         lp.refresh_readout();
-        // only while the URL still names the lab: a link clicked meanwhile must not be undone
-        let here = window().location().hash().unwrap_or_default();
-        let on_lab = crate::route::Route::from_hash(&here) == crate::route::Route::Lab;
-        if let (true, Ok(history)) = (on_lab, window().history()) {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&st.to_hash()),
-            );
-        }
+        write_url(&st);
     });
 
     Effect::new(move |prev: Option<()>| {
@@ -414,18 +436,23 @@ pub fn LabPage() -> impl IntoView {
             </div>
             {move || {
                 let st = state.get();
-                let model = presets::find(&st.preset).filter(|p| p.kind != Kind::Engine).map(|p| p.id);
                 let fix = presets::fix_of(&st.preset).filter(|_| st.variant == Variant::Fixed);
-                view! {
-                    {model.map(|id| view! {
-                        <p class="notice" role="status" data-testid="lab-model">
-                            "This scenario is a small model of its own; its view in the page is not built yet. Run it with "
-                            <code>{format!("faultline-cli run --preset {id} --variant bad|fixed")}</code> "."
-                        </p>
-                    })}
-                    {fix.map(|f| view! { <p class="lab-fix"><strong>"The fix: "</strong>{f}</p> })}
-                }
+                fix.map(|f| view! { <p class="lab-fix"><strong>"The fix: "</strong>{f}</p> })
             }}
+            // the small models and the playground live in the lazily loaded labx module
+            {move || {
+                let id = state.with(|st| presets::find(&st.preset).filter(|p| p.kind != Kind::Engine).map(|p| p.id));
+                id.map(|id| view! { <div class="lab-extra" data-testid="lab-model" data-model=id><LazyView module=LABX arg=id /></div> })
+            }}
+            <div class="lab-engine" class:hidden=move || presets::find(&state.get().preset).is_some_and(|p| p.kind != Kind::Engine)>
+            <ul class="monitor" aria-label="Monitoring: the lesson's alert thresholds" data-testid="monitor">
+                {move || readout.get().alerts.into_iter().map(|a| view! {
+                    <li class:firing=a.firing data-testid=format!("alert-{}", a.id) data-firing=a.firing.to_string()>
+                        {if a.firing { "⚠ " } else { "✓ " }}
+                        <strong>{a.label}</strong>" " {a.value} <span class="muted">" (alert " {a.rule} ")"</span>
+                    </li>
+                }).collect_view()}
+            </ul>
             <div class="lab-main">
                 <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
                     aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
@@ -462,7 +489,8 @@ pub fn LabPage() -> impl IntoView {
                             <caption>"Circuit breakers"</caption>
                             <thead><tr><th scope="col">"Call"</th><th scope="col">"State"</th><th scope="col">"Failure rate"</th></tr></thead>
                             <tbody>
-                                {move || readout.get().breakers.into_iter().map(|(edge, state, failure, _slow)| {
+                                {move || readout.get().breakers.into_iter().map(|b| {
+                                    let (edge, state, failure) = (b.edge, b.state.as_str(), b.metrics.failure_rate);
                                     let open = state != "CLOSED";
                                     // the state is told by text and a shape, not by colour alone
                                     let mark = match state { "CLOSED" => "●", "HALF_OPEN" => "◐", _ => "○" };
@@ -507,6 +535,62 @@ pub fn LabPage() -> impl IntoView {
                     <figcaption>"User requests per second: ok (solid line), errors (dashed), timeouts (dotted), rejected (dash-dot)."</figcaption>
                 </figure>
             </div>
+            <BreakerPanels rows=Signal::derive(move || readout.get().breakers) />
+            <TraceView engine=lp.engine traced=Signal::derive(move || readout.get().traced) />
+            </div>
+        </section>
+    }
+}
+
+/// The trace view: pick a recent traced request and see its calls as a waterfall.
+#[component]
+fn TraceView(
+    engine: Local<Option<Simulation>>,
+    #[prop(into)] traced: Signal<Vec<u64>>,
+) -> impl IntoView {
+    let picked = RwSignal::new(None::<u64>);
+    let rows = move || {
+        let corr = picked.get()?;
+        engine.with_value(|e| {
+            let sim = e.as_ref()?;
+            let names: Vec<String> = sim.edge_names().map(str::to_string).collect();
+            Some(trace::waterfall(&sim.trace(corr), |i| {
+                names.get(i as usize).cloned().unwrap_or_default()
+            }))
+        })
+    };
+    view! {
+        <section class="trace" aria-labelledby="trace-title" data-testid="trace">
+            <h2 id="trace-title">"Trace a request"</h2>
+            <label>
+                "Recent requests "
+                <select data-testid="trace-pick" on:change=move |ev| picked.set(event_target_value(&ev).parse().ok())>
+                    <option value="">"choose one…"</option>
+                    {move || traced.get().into_iter().map(|c| view! { <option value=c.to_string()>{format!("request #{c}")}</option> }).collect_view()}
+                </select>
+            </label>
+            {move || rows().map(|rows| {
+                let end = rows.iter().map(|r| r.end_ms).fold(1.0, f64::max);
+                let pct = move |t: f64| fmt_fixed(100.0 * t / end, 2) + "%";
+                view! {
+                    <table class="waterfall" data-testid="waterfall">
+                        <thead><tr><th scope="col">"call"</th><th scope="col">"outcome"</th><th scope="col">"time"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <th scope="row" style=format!("padding-left:{}em", r.depth)>{r.label.clone()}</th>
+                                    <td>{trace::outcome_text(r.outcome)}</td>
+                                    <td class="bar-cell">
+                                        <span class="bar" class:bad=r.outcome != crate::sim::engine::Outcome::Ok
+                                            style=format!("margin-left:{};width:{}", pct(r.start_ms), pct((r.end_ms - r.start_ms).max(end * 0.005)))></span>
+                                        <span class="muted">{format!("{}–{} ms", fmt_fixed(r.start_ms, 1), fmt_fixed(r.end_ms, 1))}</span>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
         </section>
     }
 }
