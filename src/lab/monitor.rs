@@ -87,6 +87,27 @@ pub fn alerts(sample: &Sample, services: usize) -> Vec<Alert> {
     ]
 }
 
+/// The strip as list items' markup (the lab patches it into the page): each alert's state in a
+/// mark and a word as well as a border, its value and its rule.
+pub fn strip_html(alerts: &[Alert]) -> String {
+    use crate::lab::panels::escape;
+    alerts
+        .iter()
+        .map(|a| {
+            format!(
+                r#"<li class="{}" data-testid="alert-{}" data-firing="{}">{} <strong>{}</strong> {} <span class="muted">(alert {})</span></li>"#,
+                if a.firing { "firing" } else { "" },
+                a.id,
+                a.firing,
+                if a.firing { "⚠ firing:" } else { "✓" },
+                a.label,
+                escape(&a.value),
+                escape(a.rule)
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +168,15 @@ mod tests {
             !firing(&s, 10).contains(&"breakers"),
             "10 % of services does not fire"
         );
+    }
+
+    #[test]
+    fn the_strip_markup_tells_each_state_by_mark_and_word() {
+        let html = strip_html(&alerts(&sample(), 10));
+        assert_eq!(html.matches("<li").count(), 5);
+        assert!(html.contains(r#"data-testid="alert-timeouts" data-firing="true">⚠ firing:"#));
+        assert!(html.contains(r#"data-testid="alert-tail" data-firing="false">✓"#));
+        assert!(html.contains("(alert &gt; 5 %)"));
     }
 
     #[test]

@@ -95,6 +95,49 @@ pub fn waterfall(spans: &[Span], edge_name: impl Fn(u32) -> String) -> Vec<Row> 
         .collect()
 }
 
+/// The picker's options' markup: a prompt, then the recent requests, `picked` selected (it stays
+/// listed while it is still traced).
+pub fn options_html(recent: &[u64], picked: Option<u64>) -> String {
+    let mut out = String::from(r#"<option value="">choose one…</option>"#);
+    let listed = picked.filter(|p| !recent.contains(p));
+    for c in listed.iter().chain(recent) {
+        let sel = if Some(*c) == picked { " selected" } else { "" };
+        out.push_str(&format!(
+            r#"<option value="{c}"{sel}>request #{c}</option>"#
+        ));
+    }
+    out
+}
+
+/// The waterfall as a table's markup (the lab patches it into the page): a row per span with its
+/// call, its outcome in words and a bar from its start to its end; a failed call's bar is hatched.
+pub fn waterfall_html(rows: &[Row]) -> String {
+    use crate::lab::fmt::fmt_fixed;
+    use crate::lab::panels::escape;
+    use std::fmt::Write;
+    let end = rows.iter().map(|r| r.end_ms).fold(1.0, f64::max);
+    let pct = |t: f64| fmt_fixed(100.0 * t / end, 2) + "%";
+    let mut out = String::from(
+        r#"<table class="waterfall" data-testid="waterfall"><thead><tr><th scope="col">call</th><th scope="col">outcome</th><th scope="col">time</th></tr></thead><tbody>"#,
+    );
+    for r in rows {
+        let _ = write!(
+            out,
+            r#"<tr><th scope="row" style="padding-left:{}em">{}</th><td>{}</td><td class="bar-cell"><span class="bar{}" style="margin-left:{};width:{}"></span><span class="muted">{}–{} ms</span></td></tr>"#,
+            r.depth,
+            escape(&r.label),
+            outcome_text(r.outcome),
+            if r.outcome == Outcome::Ok { "" } else { " bad" },
+            pct(r.start_ms),
+            pct((r.end_ms - r.start_ms).max(end * 0.005)),
+            fmt_fixed(r.start_ms, 1),
+            fmt_fixed(r.end_ms, 1),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +174,44 @@ mod tests {
         assert_eq!(rows[2].label, "front → db (attempt 2)");
         assert_eq!(rows[2].end_ms, 40.0);
         assert_eq!(outcome_text(rows[1].outcome), "timed out");
+    }
+
+    #[test]
+    fn the_waterfall_markup_has_a_row_per_span_and_hatches_failures() {
+        let rows = vec![
+            Row {
+                label: "client → a".into(),
+                depth: 0,
+                start_ms: 0.0,
+                arrived_ms: Some(1.0),
+                started_ms: Some(1.0),
+                end_ms: 40.0,
+                outcome: Outcome::Ok,
+            },
+            Row {
+                label: "a → <b>".into(),
+                depth: 1,
+                start_ms: 10.0,
+                arrived_ms: None,
+                started_ms: None,
+                end_ms: 30.0,
+                outcome: Outcome::Timeout,
+            },
+        ];
+        let html = waterfall_html(&rows);
+        assert_eq!(html.matches("<tr>").count(), 3);
+        assert!(html.contains("a → &lt;b&gt;"));
+        assert!(html.contains(r#"class="bar bad" style="margin-left:25.00%;width:50.00%""#));
+        assert!(html.contains("timed out"));
+        assert!(html.contains("10.0–30.0 ms"));
+    }
+
+    #[test]
+    fn the_picked_request_stays_listed_and_selected() {
+        let html = options_html(&[9, 8], Some(3));
+        assert_eq!(html.matches("<option").count(), 4);
+        assert!(html.contains(r#"<option value="3" selected>request #3</option>"#));
+        assert!(!options_html(&[9, 8], None).contains("selected"));
     }
 
     #[test]

@@ -100,6 +100,10 @@ test("flash sale: a slow inventory saturates the frontend and opens its breaker;
   const panel = page.locator('.breaker-panel[data-edge="frontend->inventory"]');
   await expect(panel.getByRole("img", { name: /Breaker state machine/ })).toHaveAttribute("aria-label", /now (OPEN|HALF_OPEN)/);
   await expect(panel).toContainText(/opens at ≥ \d+ %/);
+  // the monitoring strip: pool saturation over 80 % fires, told by a word as well as a border
+  const saturation = page.getByTestId("alert-saturation");
+  await expect(saturation).toHaveAttribute("data-firing", "true");
+  await expect(saturation).toContainText("firing");
   await expect.poll(() => successRate(page), { timeout: 30_000 }).toBeLessThan(50);
 
   // the same seed and knobs with the patterns in place
@@ -216,4 +220,21 @@ test("the jitter chart computes Brooker's sweep in the page and full jitter beat
   const full = await calls(/^full jitter/);
   expect(full).toBeLessThan(exponential / 1.5);
   await expect(page.getByRole("img", { name: /Writes sent \(calls\) against the number of clients/ })).toBeVisible();
+});
+
+test("the trace view lays out a picked request's calls as a waterfall", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale");
+  const pick = page.getByTestId("trace-pick");
+  await expect.poll(() => pick.locator("option").count(), { timeout: 15_000 }).toBeGreaterThan(2);
+  const id = await pick.locator("option").nth(1).getAttribute("value");
+  await pick.selectOption(id);
+  const waterfall = page.getByTestId("waterfall");
+  await expect(waterfall).toBeVisible();
+  const rows = waterfall.locator("tbody tr");
+  expect(await rows.count()).toBeGreaterThanOrEqual(2);
+  await expect(rows.first()).toContainText("→");
+  await expect(rows.first()).toContainText(/ok|error|timed out|rejected/);
+  // the choice stays selected while the list refreshes
+  await page.waitForTimeout(600);
+  await expect(pick).toHaveValue(id);
 });

@@ -445,14 +445,8 @@ pub fn LabPage() -> impl IntoView {
                 id.map(|id| view! { <div class="lab-extra" data-testid="lab-model" data-model=id><LazyView module=LABX arg=id /></div> })
             }}
             <div class="lab-engine" class:hidden=move || presets::find(&state.get().preset).is_some_and(|p| p.kind != Kind::Engine)>
-            <ul class="monitor" aria-label="Monitoring: the lesson's alert thresholds" data-testid="monitor">
-                {move || readout.get().alerts.into_iter().map(|a| view! {
-                    <li class:firing=a.firing data-testid=format!("alert-{}", a.id) data-firing=a.firing.to_string()>
-                        {if a.firing { "⚠ " } else { "✓ " }}
-                        <strong>{a.label}</strong>" " {a.value} <span class="muted">" (alert " {a.rule} ")"</span>
-                    </li>
-                }).collect_view()}
-            </ul>
+            <ul class="monitor" aria-label="Monitoring: the lesson's alert thresholds" data-testid="monitor"
+                inner_html=move || monitor::strip_html(&readout.get().alerts)></ul>
             <div class="lab-main">
                 <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
                     aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
@@ -564,33 +558,11 @@ fn TraceView(
             <h2 id="trace-title">"Trace a request"</h2>
             <label>
                 "Recent requests "
-                <select data-testid="trace-pick" on:change=move |ev| picked.set(event_target_value(&ev).parse().ok())>
-                    <option value="">"choose one…"</option>
-                    {move || traced.get().into_iter().map(|c| view! { <option value=c.to_string()>{format!("request #{c}")}</option> }).collect_view()}
+                <select data-testid="trace-pick" on:change=move |ev| picked.set(event_target_value(&ev).parse().ok())
+                    inner_html=move || trace::options_html(&traced.get(), picked.get())>
                 </select>
             </label>
-            {move || rows().map(|rows| {
-                let end = rows.iter().map(|r| r.end_ms).fold(1.0, f64::max);
-                let pct = move |t: f64| fmt_fixed(100.0 * t / end, 2) + "%";
-                view! {
-                    <table class="waterfall" data-testid="waterfall">
-                        <thead><tr><th scope="col">"call"</th><th scope="col">"outcome"</th><th scope="col">"time"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
-                                <tr>
-                                    <th scope="row" style=format!("padding-left:{}em", r.depth)>{r.label.clone()}</th>
-                                    <td>{trace::outcome_text(r.outcome)}</td>
-                                    <td class="bar-cell">
-                                        <span class="bar" class:bad=r.outcome != crate::sim::engine::Outcome::Ok
-                                            style=format!("margin-left:{};width:{}", pct(r.start_ms), pct((r.end_ms - r.start_ms).max(end * 0.005)))></span>
-                                        <span class="muted">{format!("{}–{} ms", fmt_fixed(r.start_ms, 1), fmt_fixed(r.end_ms, 1))}</span>
-                                    </td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-            })}
+            <div inner_html=move || rows().map(|rows| trace::waterfall_html(&rows)).unwrap_or_default()></div>
         </section>
     }
 }
