@@ -2,6 +2,7 @@
 //! layout. The Leptos components in `ui::lab` only draw and wire these up.
 
 pub mod fmt;
+pub mod frames;
 pub mod knobs;
 pub mod layout;
 pub mod monitor;

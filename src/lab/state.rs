@@ -110,6 +110,65 @@ impl LabState {
     }
 }
 
+/// The lab runs open-ended: it raises a scenario's duration to at least this (an hour), which then
+/// only bounds how far the page can run.
+pub const LAB_MIN_DURATION_S: f64 = 3600.0;
+
+/// The scenario of a lab state as a file carries it: the preset (and variant) with the knob values
+/// and the seed, and the preset's own duration, so that `faultline-cli run FILE.json` runs the
+/// lesson's length rather than the lab's open-ended hour.
+pub fn scenario(state: &LabState) -> Result<crate::sim::Scenario, String> {
+    let base = presets::scenario_of(&state.preset, state.variant)
+        .ok_or_else(|| format!("unknown preset {}", state.preset))?;
+    let mut s = knobs::apply(&base, &state.knobs)?;
+    s.seed = state.seed;
+    Ok(s)
+}
+
+/// The scenario the lab runs for a state: [`scenario`] with the duration raised to
+/// [`LAB_MIN_DURATION_S`].
+pub fn build(state: &LabState) -> Result<crate::sim::Scenario, String> {
+    let mut s = scenario(state)?;
+    s.duration_s = s.duration_s.max(LAB_MIN_DURATION_S);
+    Ok(s)
+}
+
+/// The file to save for the scenario the lab is running: the same scenario with the preset's own
+/// duration back in place of the lab's open-ended one, and the lab state it came from noted in the
+/// description.
+pub fn to_save(running: &crate::sim::Scenario, state: &LabState) -> crate::sim::Scenario {
+    let mut s = running.clone();
+    if let Some(base) = presets::scenario_of(&state.preset, state.variant) {
+        s.duration_s = base.duration_s;
+    }
+    let from = format!("Saved from the Faultline lab: {}", state.to_hash());
+    s.description = if s.description.is_empty() {
+        from
+    } else {
+        format!("{} {from}", s.description)
+    };
+    s
+}
+
+impl LabState {
+    /// A file name stem for exports: `faultline-flash-sale-bad-seed7`, `faultline-shop-seed42`.
+    pub fn file_stem(&self) -> String {
+        let variant = match presets::find(&self.preset) {
+            Some(p) if p.variants => match self.variant {
+                Variant::Bad => "-bad",
+                Variant::Fixed => "-fixed",
+            },
+            _ => "",
+        };
+        let safe: String = self
+            .preset
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        format!("faultline-{safe}{variant}-seed{}", self.seed)
+    }
+}
+
 trait OrDefault {
     fn unwrap_or_default_scenario(self) -> crate::sim::Scenario;
 }
@@ -211,5 +270,54 @@ mod tests {
         let (st, notices) = LabState::from_hash("");
         assert_eq!(st.preset, "shop");
         assert!(notices.is_empty());
+    }
+
+    #[test]
+    fn export_file_names_carry_preset_variant_and_seed() {
+        let (st, _) = LabState::from_hash("#/lab?preset=flash-sale&seed=1");
+        assert_eq!(st.file_stem(), "faultline-flash-sale-bad-seed1");
+        let (st, _) = LabState::from_hash("#/lab?preset=flash-sale&variant=fixed");
+        assert_eq!(st.file_stem(), "faultline-flash-sale-fixed-seed7");
+        let (st, _) = LabState::from_hash("#/lab?preset=shop");
+        assert_eq!(
+            st.file_stem(),
+            "faultline-shop-seed42",
+            "no variants, no variant part"
+        );
+    }
+
+    #[test]
+    fn the_lab_runs_open_ended_but_saves_the_presets_duration() {
+        let (st, notices) = LabState::from_hash(
+            "#/lab?preset=flash-sale&variant=fixed&seed=3&k=rate.shoppers:2500,latency.inventory:5",
+        );
+        assert!(notices.is_empty(), "{notices:?}");
+        let running = build(&st).expect("the state builds");
+        assert_eq!(running.duration_s, LAB_MIN_DURATION_S);
+        assert_eq!(running.seed, 3);
+        let saved = to_save(&running, &st);
+        assert_eq!(saved.duration_s, 90.0, "the preset's own run length");
+        assert_eq!(saved.seed, 3);
+        assert_eq!(saved.services, running.services);
+        assert_eq!(saved.clients, running.clients);
+        assert!(
+            saved.description.ends_with(&st.to_hash()),
+            "{}",
+            saved.description
+        );
+        assert_eq!(
+            saved,
+            scenario(&st)
+                .map(|mut s| {
+                    s.description = saved.description.clone();
+                    s
+                })
+                .expect("builds")
+        );
+        assert!(build(&LabState {
+            preset: "nope".into(),
+            ..LabState::default()
+        })
+        .is_err());
     }
 }

@@ -238,3 +238,88 @@ test("the trace view lays out a picked request's calls as a waterfall", async ({
   await page.waitForTimeout(600);
   await expect(pick).toHaveValue(id);
 });
+
+/** Clicks an export button and returns the download's file name and bytes. */
+async function exported(page, testid) {
+  const button = page.getByTestId(testid);
+  await expect(button).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+test("exports: the metrics as CSV, the chart and the topology as PNG", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale&seed=1");
+  await page.getByTestId("speed").selectOption("25");
+  await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(12);
+
+  const csv = await exported(page, "export-csv");
+  expect(csv.name).toBe("faultline-flash-sale-bad-seed1.csv");
+  const lines = csv.bytes.toString("utf8").trim().split("\n");
+  expect(lines[0]).toMatch(/^t_s,requests,ok,errors,timeouts,rejected,success_pct,p50_ms,p99_ms,/);
+  expect(lines[0]).toContain("frontend_busy,frontend_queue,frontend_p99_ms");
+  expect(lines.length).toBeGreaterThanOrEqual(11);
+  const columns = lines[0].split(",").length;
+  for (const row of lines.slice(1)) {
+    const cells = row.split(",");
+    expect(cells).toHaveLength(columns);
+    for (const c of cells) expect(Number.isFinite(Number(c)), `${c} in ${row}`).toBe(true);
+  }
+  // one row per simulated second, about 300 shoppers a second before the sale
+  expect(Number(lines[5].split(",")[1])).toBeGreaterThan(200);
+  await expect(page.getByTestId("export-status")).toContainText("Saved faultline-flash-sale-bad-seed1.csv");
+
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  for (const [testid, name, width, height] of [
+    ["export-png", "faultline-flash-sale-bad-seed1-chart.png", 520, 260],
+    ["export-topology-png", "faultline-flash-sale-bad-seed1-topology.png", 900, 420],
+  ]) {
+    const png = await exported(page, testid);
+    expect(png.name).toBe(name);
+    expect(png.bytes.subarray(0, 8).equals(PNG), `${name} starts with the PNG signature`).toBe(true);
+    // the IHDR chunk: the canvas's own size
+    expect(png.bytes.readUInt32BE(16)).toBe(width);
+    expect(png.bytes.readUInt32BE(20)).toBe(height);
+    expect(png.bytes.length).toBeGreaterThan(3000);
+    expect(png.bytes.length).toBeLessThan(2_000_000);
+  }
+});
+
+test("save scenario JSON: the running preset with the knob moved in the page", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale&variant=fixed&seed=5");
+  await setKnob(page, "workers.frontend", 80);
+  await expect(page).toHaveURL(/workers\.frontend:80/);
+  // the same button works from the keyboard
+  await page.getByTestId("save-json").focus();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
+  expect(download.suggestedFilename()).toBe("faultline-flash-sale-fixed-seed5.json");
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  const text = Buffer.concat(chunks).toString("utf8");
+  expect(text.startsWith("{\n  ")).toBe(true);
+  const s = JSON.parse(text);
+  expect(s.version).toBe(1);
+  expect(s.seed).toBe(5);
+  expect(s.duration_s).toBe(90);
+  expect(s.services.map((x) => x.name)).toEqual(["frontend", "product", "reviews", "inventory"]);
+  expect(s.services[0].workers).toBe(80);
+  expect(s.services[3].workers).toBe(40);
+  expect(s.clients[0].name).toBe("shoppers");
+  expect(s.description).toContain("#/lab?preset=flash-sale&variant=fixed&seed=5&k=workers.frontend:80");
+  await expect(page.getByTestId("export-status")).toContainText("faultline-cli run faultline-flash-sale-fixed-seed5.json");
+});
+
+test("the readout shows the frame budget: script time per frame, p95", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale");
+  const frame = page.getByTestId("frame-p95");
+  await expect(frame).toHaveText(/^frame: \d+\.\d ms p95 \(engine \+ draw\)$/);
+  await expect.poll(async () => Number(await frame.getAttribute("data-count")), { timeout: 10_000 }).toBeGreaterThan(30);
+  const ms = Number(await frame.getAttribute("data-ms"));
+  expect(ms).toBeGreaterThan(0);
+  expect(ms).toBeLessThan(1000);
+  const frames = (await frame.getAttribute("data-frames")).split(",").map(Number);
+  expect(frames.length).toBeGreaterThan(30);
+  expect(frames.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+});

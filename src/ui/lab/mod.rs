@@ -7,16 +7,18 @@
 pub(crate) mod breaker;
 pub(crate) mod chart;
 mod draw;
+mod export;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
+use crate::lab::frames::{FrameStats, FrameTimes};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
 use crate::lab::monitor::{self, Alert};
 use crate::lab::panels::BreakerRow;
 use crate::lab::presets::{self, Kind, Variant, PRESETS};
-use crate::lab::state::LabState;
+use crate::lab::state::{build, LabState};
 use crate::lab::trace;
-use crate::sim::{Scenario, Simulation, Snapshot};
+use crate::sim::{Simulation, Snapshot};
 use crate::ui::labx::LABX;
 use crate::ui::lazy::LazyView;
 use breaker::BreakerPanels;
@@ -40,12 +42,14 @@ struct Readout {
     p50_ms: f64,
     p99_ms: f64,
     services: Vec<(String, f64, f64, u32)>,
-    /// Per breaker: edge name, state, failure rate and slow-call rate (percent, −1 below the minimum).
+    /// Per breaker: its state, counters and thresholds.
     breakers: Vec<BreakerRow>,
     /// The monitoring strip.
     alerts: Vec<Alert>,
     /// Correlation ids of recent traced requests, newest first.
     traced: Vec<u64>,
+    /// Script time per frame (engine step + drawing) over the last few seconds.
+    frames: FrameStats,
 }
 
 type Local<T> = StoredValue<T, LocalStorage>;
@@ -68,6 +72,10 @@ struct Loop {
     stopped: Local<bool>,
     /// (reduced motion, dark theme), read from media queries with the readout, not per frame.
     prefs: Local<(bool, bool)>,
+    /// Script time of the last frames (engine step + drawing), for the frame-budget readout.
+    frames: Local<FrameTimes>,
+    /// What the chart shows now: (last sample's time, samples, dark theme).
+    chart_key: Local<Option<(Option<f64>, usize, bool)>>,
 }
 
 fn now_ms() -> f64 {
@@ -107,11 +115,16 @@ impl Loop {
                 }
             });
         }
+        let stepped = now_ms();
         self.draw();
         if now - self.last_readout.get_value() > 250.0 {
             self.last_readout.set_value(now);
             self.refresh_readout();
+        } else {
+            self.draw_chart();
         }
+        let (end, engine_ms) = (now_ms(), stepped - now);
+        self.frames.update_value(|f| f.push(end - now, engine_ms));
         self.schedule();
     }
 
@@ -157,22 +170,27 @@ impl Loop {
         ));
         let r = self.engine.with_value(|e| {
             let sim = e.as_ref()?;
-            let report = sim.report();
+            // the counters only: a full report (every histogram's percentiles) is too slow per readout
+            let g = sim.global_stats();
             let last = sim.series().back();
             Some(Readout {
-                time_s: report.simulated_s,
+                time_s: crate::sim::time::to_secs(sim.now()),
                 success_rate: last.map(|s| s.success_rate()),
-                requests: report.global.requests,
-                ok: report.global.ok,
-                errors: report.global.errors,
-                timeouts: report.global.timeouts,
-                rejected: report.global.rejected,
+                requests: g.requests,
+                ok: g.ok,
+                errors: g.errors,
+                timeouts: g.timeouts,
+                rejected: g.rejected,
                 p50_ms: last.map(|s| s.p50_ms).unwrap_or(0.0),
                 alerts: last
                     .map(|s| monitor::alerts(s, sim.scenario().services.len()))
                     .unwrap_or_default(),
                 traced: trace::recent(sim.spans().iter().map(|s| s.corr), 12),
                 p99_ms: last.map(|s| s.p99_ms).unwrap_or(0.0),
+                frames: self
+                    .frames
+                    .try_update_value(|f| f.stats())
+                    .unwrap_or_default(),
                 breakers: {
                     let names: Vec<&str> = sim.edge_names().collect();
                     let limits = sim.breaker_limits();
@@ -211,7 +229,6 @@ impl Loop {
                 self.readout.set(r);
             }
         }
-        self.draw_chart();
     }
 
     fn draw_chart(self) {
@@ -220,23 +237,22 @@ impl Loop {
         };
         self.engine.with_value(|e| {
             if let Some(sim) = e {
+                // redraw only for a new sample (once per simulated second) or a new theme
+                let key = (
+                    sim.series().back().map(|s| s.t_s),
+                    sim.series().len(),
+                    self.prefs.get_value().1,
+                );
+                if self.chart_key.get_value() == Some(key) {
+                    return;
+                }
+                self.chart_key.set_value(Some(key));
                 let samples: Vec<_> = sim.series().iter().rev().take(120).rev().cloned().collect();
                 let interval = sim.scenario().metrics.interval_ms / 1000.0;
                 let _ = chart::throughput(&canvas, &samples, interval, self.prefs.get_value().1);
             }
         });
     }
-}
-
-/// Builds the scenario for a lab state: the preset with its knob values and seed.
-fn build(state: &LabState) -> Result<Scenario, String> {
-    let base = presets::scenario_of(&state.preset, state.variant)
-        .ok_or_else(|| format!("unknown preset {}", state.preset))?;
-    let mut s = knobs::apply(&base, &state.knobs)?;
-    s.seed = state.seed;
-    // the lab runs open-ended: the scenario's duration only bounds a batch run
-    s.duration_s = s.duration_s.max(3600.0);
-    Ok(s)
 }
 
 /// Writes the lab state into the URL — only while the URL still names the lab: a link clicked
@@ -280,6 +296,8 @@ pub fn LabPage() -> impl IntoView {
             media("(prefers-reduced-motion: reduce)"),
             media("(prefers-color-scheme: dark)"),
         )),
+        frames: StoredValue::new_local(FrameTimes::default()),
+        chart_key: StoredValue::new_local(None),
     };
 
     // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
@@ -319,6 +337,7 @@ pub fn LabPage() -> impl IntoView {
         lp.nodes.set_value(nodes);
         lp.edges.set_value(edges);
         lp.engine.set_value(Some(sim));
+        lp.chart_key.set_value(None);
         lp.refresh_readout();
         write_url(&st);
     });
@@ -459,6 +478,7 @@ pub fn LabPage() -> impl IntoView {
                         <span class="muted">" (last second)"</span>
                     </p>
                     <p>{move || { let r = readout.get(); format!("p50 {} ms · p99 {} ms", fmt_fixed(r.p50_ms, 0), fmt_fixed(r.p99_ms, 0)) }}</p>
+                    <p class="muted" data-testid="frame-p95" data-ms=move || readout.with(|r| fmt_fixed(r.frames.p95_ms, 2)) data-engine-ms=move || readout.with(|r| fmt_fixed(r.frames.engine_p95_ms, 2)) data-count=move || readout.with(|r| r.frames.count.to_string()) data-frames=move || readout.with(|r| r.frames.recent.clone())>{move || format!("frame: {} ms p95 (engine + draw)", readout.with(|r| fmt_fixed(r.frames.p95_ms, 1)))}</p>
                     <p class="muted">{move || { let r = readout.get(); format!("{} requests: {} ok, {} errors, {} timeouts, {} rejected", r.requests, r.ok, r.errors, r.timeouts, r.rejected) }}</p>
                     <table class="pools">
                         <caption>"Worker pools (last second)"</caption>
@@ -527,6 +547,7 @@ pub fn LabPage() -> impl IntoView {
                     <canvas node_ref=chart_ref width="520" height="260" role="img"
                         aria-label="User requests per second by outcome over the last two simulated minutes"></canvas>
                     <figcaption>"User requests per second: ok (solid line), errors (dashed), timeouts (dotted), rejected (dash-dot)."</figcaption>
+                    <export::LabExport engine=lp.engine state=state topology=canvas chart=chart_ref />
                 </figure>
             </div>
             <BreakerPanels rows=Signal::derive(move || readout.get().breakers) />
