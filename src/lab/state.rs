@@ -207,6 +207,122 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The lab state that runs a scenario read from a file: the preset (and variant) it was made
+/// from, with the knob values that turn that preset into the file's scenario, and its seed. The
+/// lab runs presets and knobs, so a file that differs from every preset in anything the knobs do
+/// not set is refused, naming the first difference from the nearest preset (the command line
+/// runs any scenario). The duration and the description are not compared: the lab runs without
+/// end, and saving notes the lab state in the description.
+pub fn state_for(file: &crate::sim::Scenario) -> Result<LabState, String> {
+    let mut nearest: Option<(usize, String)> = None;
+    for p in presets::PRESETS
+        .iter()
+        .filter(|p| p.kind == presets::Kind::Engine)
+    {
+        for variant in [Variant::Bad, Variant::Fixed] {
+            if variant == Variant::Fixed && !p.variants {
+                continue;
+            }
+            let Some(base) = presets::scenario_of(p.id, variant) else {
+                continue;
+            };
+            let defaults = knobs::knobs_for(&base);
+            // absolute knobs read their value from the file; the latency knobs are factors on
+            // the preset's own work time
+            let mean = |s: &crate::sim::Scenario, name: &str| {
+                s.services
+                    .iter()
+                    .find(|x| x.name == name)
+                    .map(|x| x.latency.mean_ms())
+            };
+            let values: Vec<(String, f64)> = knobs::knobs_for(file)
+                .into_iter()
+                .filter_map(|k| {
+                    let d = defaults.iter().find(|d| d.id == k.id)?;
+                    let v = if k.unit == "×" {
+                        let name = k.id.strip_prefix("latency.")?;
+                        match (mean(file, name), mean(&base, name)) {
+                            (Some(f), Some(b)) if b > 0.0 => f / b,
+                            _ => return None,
+                        }
+                    } else {
+                        k.default
+                    };
+                    (v != d.default).then_some((k.id, v))
+                })
+                .collect();
+            let Ok(mut candidate) = knobs::apply(&base, &values) else {
+                continue;
+            };
+            candidate.seed = file.seed;
+            candidate.duration_s = file.duration_s;
+            candidate.description.clone_from(&file.description);
+            match differences(&candidate, file) {
+                (0, _) => {
+                    return Ok(LabState {
+                        preset: p.id.to_string(),
+                        variant,
+                        seed: file.seed,
+                        knobs: values,
+                    })
+                }
+                (n, first) if nearest.as_ref().is_none_or(|(m, _)| n < *m) => {
+                    nearest = Some((n, format!("{first} (compared with the {} preset)", p.id)))
+                }
+                _ => {}
+            }
+        }
+    }
+    let first = nearest.map(|(_, f)| f).unwrap_or_default();
+    Err(format!(
+        "The lab runs its presets with their knobs, and this scenario differs from every preset beyond what the knobs set; first difference: {first}. Run it with faultline-cli run FILE.json."
+    ))
+}
+
+/// How many values differ between two scenarios, and the JSON path of the first.
+fn differences(a: &crate::sim::Scenario, b: &crate::sim::Scenario) -> (usize, String) {
+    fn walk(a: &serde_json::Value, b: &serde_json::Value, path: &str, out: &mut (usize, String)) {
+        use serde_json::Value;
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for (k, va) in x {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(va, y.get(k).unwrap_or(&Value::Null), &p, out);
+                }
+                for k in y.keys().filter(|k| !x.contains_key(*k)) {
+                    walk(&Value::Null, &y[k], &format!("{path}.{k}"), out);
+                }
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+                for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                    walk(va, vb, &format!("{path}[{i}]"), out);
+                }
+            }
+            (Value::Number(x), Value::Number(y))
+                if x.as_f64()
+                    .zip(y.as_f64())
+                    .is_some_and(|(x, y)| (x - y).abs() <= 1e-9 * x.abs().max(y.abs())) => {}
+            _ if a != b => {
+                if out.0 == 0 {
+                    out.1 = path.to_string();
+                }
+                out.0 += 1;
+            }
+            _ => {}
+        }
+    }
+    let mut out = (0, String::new());
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(x), Ok(y)) => walk(&x, &y, "", &mut out),
+        _ => out = (usize::MAX, "the scenario".into()),
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,5 +435,48 @@ mod tests {
             ..LabState::default()
         })
         .is_err());
+    }
+
+    #[test]
+    fn a_saved_file_loads_back_as_its_lab_state() {
+        for hash in [
+            "#/lab?preset=flash-sale&variant=fixed&seed=5&k=workers.frontend:80,latency.inventory:250",
+            "#/lab?preset=shop&seed=42",
+            "#/lab?preset=retry-amplification&seed=3",
+        ] {
+            let (st, notices) = LabState::from_hash(hash);
+            assert!(notices.is_empty(), "{notices:?}");
+            let saved = to_save(&build(&st).expect("builds"), &st);
+            let file = crate::sim::Scenario::from_json(&saved.to_json_pretty()).expect("parses");
+            let back = state_for(&file).expect("loads");
+            assert_eq!(back.preset, st.preset);
+            assert_eq!(back.variant, st.variant);
+            assert_eq!(back.seed, st.seed);
+            let mut want = st.knobs.clone();
+            want.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut got = back.knobs.clone();
+            got.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(got.len(), want.len(), "{hash}: {got:?}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.0, w.0);
+                assert!((g.1 - w.1).abs() < 1e-9, "{hash}: {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_reference_example_is_the_shop_preset() {
+        let text = include_str!("../../examples/shop.json");
+        let file = crate::sim::Scenario::from_json(text).expect("parses");
+        assert_eq!(state_for(&file).expect("loads").preset, "shop");
+    }
+
+    #[test]
+    fn a_scenario_beyond_the_knobs_is_refused_naming_the_difference() {
+        let mut s = presets::scenario("shop").expect("shop");
+        s.services[0].queue.capacity = Some(s.services[0].queue.capacity.unwrap_or(0) + 7);
+        let e = state_for(&s).expect_err("refused");
+        assert!(e.contains("services[0].queue.capacity"), "{e}");
+        assert!(e.contains("faultline-cli run"), "{e}");
     }
 }

@@ -127,6 +127,20 @@ pub fn LazyView(
     }
 }
 
+/// Loads `module` (once) and calls its export `name` with `arg`; the export returns a string or
+/// throws one.
+pub async fn call_module(module: &str, name: &str, arg: &str) -> Result<String, String> {
+    let exports = load(module).await?;
+    let f = js_sys::Reflect::get(&exports, &JsValue::from_str(name))
+        .map_err(describe)?
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| format!("the module has no {name}"))?;
+    f.call1(&JsValue::UNDEFINED, &JsValue::from_str(arg))
+        .map_err(describe)?
+        .as_string()
+        .ok_or_else(|| format!("{name} returned no text"))
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()

@@ -309,6 +309,32 @@ test("save scenario JSON: the running preset with the knob moved in the page", a
   expect(s.clients[0].name).toBe("shoppers");
   expect(s.description).toContain("#/lab?preset=flash-sale&variant=fixed&seed=5&k=workers.frontend:80");
   await expect(page.getByTestId("export-status")).toContainText("faultline-cli run faultline-flash-sale-fixed-seed5.json");
+
+  // edit the file (more frontend workers, a slower inventory, another seed) and load it: the lab
+  // runs it as the preset with those knobs
+  s.services[0].workers = 120;
+  s.services[3].latency.mean_ms *= 4;
+  s.seed = 9;
+  const loadJson = page.getByTestId("load-json");
+  await loadJson.setInputFiles({ name: "edited.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await expect(page.getByTestId("export-status")).toContainText("Loaded edited.json: the flash-sale preset");
+  await expect(page.getByTestId("knob-workers.frontend")).toHaveValue("120");
+  await expect(page.getByTestId("knob-latency.inventory")).toHaveValue("4");
+  await expect(page.getByTestId("seed")).toHaveValue("9");
+  await expect(page.getByTestId("variant")).toHaveValue("fixed");
+  await expect(page).toHaveURL(/seed=9/);
+
+  // a broken file and a scenario the knobs cannot express: a clear message, nothing changes
+  const before = page.url();
+  await loadJson.setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"version": 1, "services": [') });
+  await expect(page.getByTestId("export-status")).toContainText("broken.json was not loaded, and nothing changed");
+  await expect(page.getByTestId("export-status")).toContainText("not a scenario Faultline can read");
+  s.services[0].queue = { capacity: 3, discipline: "lifo" };
+  await loadJson.setInputFiles({ name: "custom.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(s)) });
+  await expect(page.getByTestId("export-status")).toContainText("custom.json was not loaded");
+  await expect(page.getByTestId("export-status")).toContainText("services[0].queue");
+  expect(page.url()).toBe(before);
+  await expect(page.getByTestId("knob-workers.frontend")).toHaveValue("120");
 });
 
 test("the readout shows the frame budget: script time per frame, p95", async ({ page }) => {

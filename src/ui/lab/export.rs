@@ -1,10 +1,13 @@
 //! Exports under the lab's chart: the metrics as CSV, the chart or the topology as PNG, and the
 //! running scenario as a JSON file that `faultline-cli run FILE.json` accepts.
 //!
-//! Saving only serialises; reading a scenario file is not in this (first-load) module.
+//! Scenario JSON is written and read by the lazily loaded labx module (`src/bin/labx.rs`): serde's
+//! JSON code for the Scenario would cost the first load tens of kB. A file that loads becomes a
+//! lab state (preset, variant, knobs, seed) and goes into the URL like any other.
 
-use crate::lab::state::{self, LabState};
+use crate::lab::state::LabState;
 use crate::sim::Simulation;
+use crate::ui::lazy::call_module;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -83,15 +86,47 @@ pub fn LabExport(
     };
     let json = move |_| {
         let name = format!("{}.json", stem());
-        let text = engine.with_value(|e| {
-            e.as_ref().map(|sim| {
-                state.with_untracked(|st| state::to_save(sim.scenario(), st).to_json_pretty())
-            })
+        let hash = state.with_untracked(LabState::to_hash);
+        message.set(format!("Preparing {name}…"));
+        leptos::task::spawn_local(async move {
+            let saved = call_module("labx", "save_scenario_json", &hash).await;
+            report(saved.and_then(|t| {
+                download_text(&name, "application/json", &t)
+                    .map(|_| format!("Saved {name}. Run it with: faultline-cli run {name}"))
+            }));
         });
-        report(text.ok_or_else(no_engine).and_then(|t| {
-            download_text(&name, "application/json", &t)
-                .map(|_| format!("Saved {name}. Run it with: faultline-cli run {name}"))
-        }));
+    };
+    let load = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // the same file may be chosen again after a fix
+        input.set_value("");
+        let name = file.name();
+        message.set(format!("Reading {name}…"));
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .ok_or_else(|| format!("The browser could not read {name}."));
+            let loaded = match text {
+                Ok(t) => call_module("labx", "load_scenario_json", &t).await,
+                Err(e) => Err(e),
+            };
+            match loaded {
+                Ok(hash) => {
+                    let (st, _) = LabState::from_hash(&hash);
+                    message.set(format!(
+                        "Loaded {name}: the {} preset with its knobs and seed {}.",
+                        st.preset, st.seed
+                    ));
+                    state.set(st);
+                }
+                Err(e) => message.set(format!("{name} was not loaded, and nothing changed. {e}")),
+            }
+        });
     };
     let png = move |which: NodeRef<Canvas>, what: &'static str| {
         move |_| {
@@ -106,6 +141,10 @@ pub fn LabExport(
                 title="The scenario as it runs now: preset, variant, knob values and seed">
                 "Save scenario (JSON)"
             </button>
+            <label class="file-button">
+                "Load scenario (JSON) "
+                <input type="file" accept=".json,application/json" data-testid="load-json" on:change=load />
+            </label>
             <button type="button" data-testid="export-csv" on:click=csv
                 title="One row per simulated second: requests, outcomes, latencies, pools">
                 "Metrics as CSV"
