@@ -5,7 +5,7 @@
 //! signals for the text, the test hooks and the chart.
 
 mod chart;
-mod draw;
+pub(crate) mod draw;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
