@@ -250,6 +250,8 @@ test("widgets on one page run on their own and stop when the page goes", async (
   await expect(second.getByTestId("widget-time")).toHaveText("0.0 s");
   await second.getByTestId("widget-play").click();
   await expect.poll(() => num(second.getByTestId("widget-time")), { timeout: 15_000 }).toBeGreaterThan(1);
+  // before the backend fails, a request makes one call per hop: users → l1 → l2 → l3 → backend
+  await expect.poll(() => num(second.getByTestId("widget-calls"))).toBeCloseTo(4, 0);
   await first.getByTestId("widget-play").click();
   await expect(first.getByTestId("widget-play")).toHaveAttribute("aria-pressed", "false");
   await expect(second.getByTestId("widget-play")).toHaveAttribute("aria-pressed", "true");

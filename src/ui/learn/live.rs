@@ -2,10 +2,11 @@
 //!
 //! It follows the lab page's pattern (`ui::lab`): the engine, its snapshot and the layout live in
 //! local stored values, not signals; the canvas is drawn from the snapshot on every animation
-//! frame; a few times a second coarse numbers are copied into one signal for the text. Unlike
+//! frame; a few times a second coarse numbers are written into the readout's text. Unlike
 //! the lab it starts paused (a lesson may hold several widgets), it runs no animation frame at
 //! all while paused, and while it plays off screen it neither steps the engine nor draws.
 
+use super::content::escape;
 use super::content::WidgetSpec;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
@@ -14,13 +15,13 @@ use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
 use crate::sim::{time, Scenario, Simulation, Snapshot};
 use crate::ui::lab::draw;
-use leptos::html::Canvas;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use std::cell::Cell;
 
-/// Speeds offered, simulated seconds per real second; the second is the default.
-const SPEEDS: [f64; 3] = [1.0, 5.0, 20.0];
+/// The speed a widget starts at, simulated seconds per real second (the menu offers 1, 5, 20).
+const START_SPEED: f64 = 5.0;
 
 /// How often (ms of real time) the text readout and the on-screen check are refreshed.
 const READOUT_MS: f64 = 250.0;
@@ -37,12 +38,48 @@ struct Readout {
     /// Success rate of the last metrics window, percent; `None` before the first window.
     success: Option<f64>,
     p99_ms: Option<f64>,
+    /// Calls on every hop per user request in the last window.
+    calls: Option<f64>,
+    /// Duplicate side effects (double charges) since the start.
+    duplicates: u64,
     /// Per breaker: edge name (`from->to`) and state (`CLOSED`, `OPEN`, …).
     breakers: Vec<(String, &'static str)>,
-    /// Since the start: user requests, attempts on every hop, duplicate side effects.
-    requests: u64,
-    attempts: u64,
-    duplicates: u64,
+}
+
+impl Readout {
+    /// The text of each readout element, by its `data-testid`.
+    fn texts(&self) -> [(&'static str, String); 5] {
+        let or_dash = |v: Option<f64>, decimals: u32, unit: &str| {
+            v.map(|v| fmt_fixed(v, decimals) + unit)
+                .unwrap_or_else(|| "–".into())
+        };
+        [
+            ("widget-time", fmt_fixed(self.time_s, 1) + " s"),
+            ("widget-success", or_dash(self.success, 1, " %")),
+            ("widget-p99", or_dash(self.p99_ms, 0, " ms")),
+            ("widget-calls", or_dash(self.calls, 1, "")),
+            ("widget-duplicates", self.duplicates.to_string()),
+        ]
+    }
+
+    /// The breaker list's items: each state told by a shape and words, not by colour alone.
+    fn breakers_html(&self) -> String {
+        let mut h = String::new();
+        for (edge, state) in &self.breakers {
+            let (mark, words) = match *state {
+                "CLOSED" => ("●", "closed"),
+                "OPEN" | "FORCED_OPEN" => ("○", "open"),
+                "HALF_OPEN" => ("◐", "half-open"),
+                _ => ("◌", "not counting"),
+            };
+            h += &format!(
+                "<li>Breaker {}: <strong data-testid=\"widget-breaker-state\" data-edge=\"{}\" data-state=\"{state}\">{mark} {words}</strong></li>",
+                escape(&edge.replace("->", " → ")),
+                escape(edge)
+            );
+        }
+        h
+    }
 }
 
 type Local<T> = StoredValue<T, LocalStorage>;
@@ -57,7 +94,9 @@ struct Loop {
     canvas: NodeRef<Canvas>,
     playing: RwSignal<bool>,
     speed: RwSignal<f64>,
-    readout: RwSignal<Readout>,
+    /// The readout's container and what it shows now.
+    readout_box: NodeRef<Div>,
+    shown: Local<Readout>,
     last_frame: Local<f64>,
     last_readout: Local<f64>,
     /// Whether the canvas was on screen at the last check.
@@ -198,14 +237,14 @@ impl Loop {
             let sim = e.as_ref()?;
             let last = sim.series().back();
             let names: Vec<&str> = sim.edge_names().collect();
-            let g = sim.global_stats();
             Some(Readout {
-                requests: g.requests,
-                attempts: g.attempts,
-                duplicates: g.duplicates,
                 time_s: time::to_secs(sim.now()),
                 success: last.map(|s| s.success_rate()),
                 p99_ms: last.map(|s| s.p99_ms),
+                calls: last
+                    .filter(|s| s.requests > 0)
+                    .map(|s| s.attempts as f64 / s.requests as f64),
+                duplicates: sim.global_stats().duplicates,
                 breakers: sim
                     .breakers()
                     .into_iter()
@@ -216,11 +255,27 @@ impl Loop {
                     .collect(),
             })
         });
-        if let Some(r) = r {
-            if self.readout.get_untracked() != r {
-                self.readout.set(r);
+        let (Some(r), Some(root)) = (r, self.readout_box.get_untracked()) else {
+            return;
+        };
+        let old = self.shown.get_value();
+        if old == r {
+            return;
+        }
+        // plain text writes: no reactive views for numbers that change four times a second
+        for ((id, text), (_, was)) in r.texts().into_iter().zip(old.texts()) {
+            if text != was {
+                if let Ok(Some(el)) = root.query_selector(&format!("[data-testid={id}]")) {
+                    el.set_text_content(Some(&text));
+                }
             }
         }
+        if r.breakers != old.breakers {
+            if let Ok(Some(list)) = root.query_selector("ul") {
+                list.set_inner_html(&r.breakers_html());
+            }
+        }
+        self.shown.set_value(r);
     }
 
     /// Replaces the engine with a fresh run of `scenario`.
@@ -262,15 +317,19 @@ fn build(preset: &str, variant: Variant, values: &[(String, f64)]) -> Result<Sce
     Ok(s)
 }
 
-/// The mark and words for a breaker state: told by shape and text, not by colour alone.
-fn breaker_text(state: &str) -> String {
-    let (mark, words) = match state {
-        "CLOSED" => ("●", "closed"),
-        "OPEN" | "FORCED_OPEN" => ("○", "open"),
-        "HALF_OPEN" => ("◐", "half-open"),
-        _ => ("◌", "not counting"),
-    };
-    format!("{mark} {words}")
+/// The readout's fixed markup; [`Loop::refresh_readout`] fills in the numbers.
+fn readout_html(window_s: f64, side_effects: bool) -> String {
+    let window = fmt_short(window_s);
+    let mut h = format!(
+        "<p class=\"lw-readout\"><span>Simulated time <strong data-testid=\"widget-time\">0.0 s</strong></span>\
+<span>Success (last {window} s) <strong data-testid=\"widget-success\">–</strong></span>\
+<span>p99 <strong data-testid=\"widget-p99\">–</strong></span></p>\
+<p class=\"lw-readout muted\"><span>Calls per request, all hops (last {window} s) <strong data-testid=\"widget-calls\">–</strong></span>"
+    );
+    if side_effects {
+        h += "<span>Double charges since 0 s <strong data-testid=\"widget-duplicates\">0</strong></span>";
+    }
+    h + "</p><ul class=\"lw-breakers\" aria-label=\"Circuit breakers\"></ul>"
 }
 
 /// A lab scenario running live in the lesson, with a few controls and a link to the full lab.
@@ -290,11 +349,10 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
         .unwrap_or(Variant::Bad);
     let variant = RwSignal::new(start_variant);
     let values = RwSignal::new(Vec::<(String, f64)>::new());
-    let restarts = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
     let playing = RwSignal::new(false);
-    let speed = RwSignal::new(SPEEDS[1]);
-    let readout = RwSignal::new(Readout::default());
+    let speed = RwSignal::new(START_SPEED);
+    let readout_box = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
     let lp = Loop {
         engine: StoredValue::new_local(None),
@@ -304,7 +362,8 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
         canvas,
         playing,
         speed,
-        readout,
+        readout_box,
+        shown: StoredValue::new_local(Readout::default()),
         last_frame: StoredValue::new_local(0.0),
         last_readout: StoredValue::new_local(0.0),
         on_screen: StoredValue::new_local(true),
@@ -315,14 +374,18 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
     };
 
     // a fresh run whenever the variant or a knob changes, or on Restart
-    Effect::new(move |_| {
-        restarts.track();
-        let v = variant.get();
+    // a fresh run now, and again whenever the variant or a knob changes, or on Restart (called
+    // from the handlers rather than from an effect: one reactive closure less in the wasm)
+    let rebuild = move || {
+        let v = variant.get_untracked();
         let result = values
-            .with(|vals| build(preset, v, vals))
+            .with_untracked(|vals| build(preset, v, vals))
             .and_then(|s| lp.load(s));
         error.set(result.err());
-    });
+    };
+    rebuild();
+    // one frame, once the canvas is in the page: it draws the start and, paused, stops there
+    lp.start();
     on_cleanup(move || {
         lp.stopped.set_value(true);
         lp.handle.with_value(|h| {
@@ -388,7 +451,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
                         .into_any()
                     });
                 };
-                Some(knob_row(uid, k, values).into_any())
+                Some(knob_row(uid, k, values, rebuild).into_any())
             })
             .collect_view()
     };
@@ -411,17 +474,17 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
                     {move || if playing.get() { "⏸ Pause" } else { "▶ Run" }}
                 </button>
                 <button type="button" data-testid="widget-restart" title="Start the run again from 0 s"
-                    on:click=move |_| restarts.update(|n| *n += 1)>
+                    on:click=move |_| rebuild()>
                     "↺ Restart"
                 </button>
                 {has_variants.then(|| view! {
                     <label>
                         "Variant "
                         <select data-testid="widget-variant" on:change=move |ev| {
-                            if let Some(v) = Variant::parse(&event_target_value(&ev)) { variant.set(v) }
+                            if let Some(v) = Variant::parse(&event_target_value(&ev)) { variant.set(v); rebuild() }
                         }>
-                            <option value="bad" selected=move || variant.get() == Variant::Bad>"bad: as it fails"</option>
-                            <option value="fixed" selected=move || variant.get() == Variant::Fixed>"fixed: with the patterns"</option>
+                            <option value="bad" selected=start_variant == Variant::Bad>"bad: as it fails"</option>
+                            <option value="fixed" selected=start_variant == Variant::Fixed>"fixed: with the patterns"</option>
                         </select>
                     </label>
                 })}
@@ -430,50 +493,17 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
                     <select data-testid="widget-speed" on:change=move |ev| {
                         if let Some(v) = parse_decimal(&event_target_value(&ev)) { speed.set(v) }
                     }>
-                        {SPEEDS.iter().map(|s| {
-                            let s = *s;
-                            view! { <option value=fmt_short(s) selected=move || speed.get() == s>{fmt_short(s) + "×"}</option> }
-                        }).collect_view()}
+                        <option value="1">"1×"</option>
+                        <option value="5" selected>"5×"</option>
+                        <option value="20">"20×"</option>
                     </select>
                 </label>
             </div>
             {move || error.get().map(|e| view! { <p class="notice" role="alert">{e}</p> })}
             <canvas node_ref=canvas width="760" height="340" class="lab-canvas lw-canvas" role="img"
                 aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
-            <p class="lw-readout">
-                <span>"Simulated time "<strong data-testid="widget-time">
-                    {move || fmt_fixed(readout.get().time_s, 1) + " s"}
-                </strong></span>
-                <span>{format!("Success (last {} s) ", fmt_short(window_s))}<strong data-testid="widget-success">
-                    {move || readout.get().success.map(|v| fmt_fixed(v, 1) + " %").unwrap_or_else(|| "–".into())}
-                </strong></span>
-                <span>"p99 "<strong data-testid="widget-p99">
-                    {move || readout.get().p99_ms.map(|v| fmt_fixed(v, 0) + " ms").unwrap_or_else(|| "–".into())}
-                </strong></span>
-            </p>
-            <p class="lw-readout muted">
-                <span>"Since 0 s: "<strong data-testid="widget-requests">{move || readout.get().requests.to_string()}</strong>" requests, "
-                <strong data-testid="widget-attempts">{move || readout.get().attempts.to_string()}</strong>" calls on all hops ("
-                {move || {
-                    let r = readout.get();
-                    if r.requests == 0 { "–".to_string() } else { fmt_fixed(r.attempts as f64 / r.requests as f64, 1) }
-                }}" per request)"</span>
-                {side_effects.then(|| view! {
-                    <span>"Double charges "<strong data-testid="widget-duplicates">{move || readout.get().duplicates.to_string()}</strong></span>
-                })}
-            </p>
-            <Show when=move || !readout.get().breakers.is_empty()>
-                <ul class="lw-breakers" aria-label="Circuit breakers">
-                    {move || readout.get().breakers.into_iter().map(|(edge, state)| view! {
-                        <li>
-                            {format!("Breaker {}: ", edge.replace("->", " → "))}
-                            <strong data-testid="widget-breaker-state" data-edge=edge.clone() data-state=state>
-                                {breaker_text(state)}
-                            </strong>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </Show>
+            <div class="lw-readout-box" aria-live="off" node_ref=readout_box
+                inner_html=readout_html(window_s, side_effects)></div>
             {move || {
                 let rows = knob_rows();
                 view! { <div class="lw-knobs">{rows}</div> }
@@ -489,7 +519,12 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
 }
 
 /// One knob: its label (the lab's), a slider, the value and the hint.
-fn knob_row(uid: u32, k: Knob, values: RwSignal<Vec<(String, f64)>>) -> impl IntoView {
+fn knob_row(
+    uid: u32,
+    k: Knob,
+    values: RwSignal<Vec<(String, f64)>>,
+    rebuild: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     let input_id = format!("w{uid}-{}", k.id);
     let hint_id = format!("{input_id}-hint");
     let id = k.id.clone();
@@ -523,6 +558,7 @@ fn knob_row(uid: u32, k: Knob, values: RwSignal<Vec<(String, f64)>>) -> impl Int
                             vals.retain(|(i, _)| i != &id);
                             vals.push((id, v));
                         });
+                        rebuild();
                     }
                 } />
             <output>{shown}</output>
