@@ -29,14 +29,17 @@ fn chapter(slug: &str) -> String {
         .unwrap_or_else(|e| panic!("lessons/{slug}.html: {e}"))
 }
 
-/// The text of an HTML fragment with its tags removed.
+/// The text of an HTML fragment with its tags removed (a `>` inside a quoted attribute value,
+/// as in `data-knobs="retries.l1->l2"`, does not end the tag).
 fn visible_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
+    let mut quoted = false;
     for ch in html.chars() {
         match ch {
-            '<' => in_tag = true,
-            '>' if in_tag => {
+            '<' if !in_tag => in_tag = true,
+            '"' if in_tag => quoted = !quoted,
+            '>' if in_tag && !quoted => {
                 in_tag = false;
                 out.push(' ');
             }
@@ -293,4 +296,90 @@ fn list_and_footer_links_are_the_lesson_routes() {
         }
         assert!(footer.contains(&format!("href=\"{}\"", Route::Flashcards.href())));
     }
+}
+
+/// The knobs a preset has in either variant.
+fn preset_knobs(preset: &str) -> Vec<faultline::lab::knobs::Knob> {
+    use faultline::lab::presets::{scenario_of, Variant};
+    [Variant::Bad, Variant::Fixed]
+        .into_iter()
+        .filter_map(|v| scenario_of(preset, v))
+        .flat_map(|s| faultline::lab::knobs::knobs_for(&s))
+        .collect()
+}
+
+/// Every live widget (a lab widget with an engine preset) names one or two of its preset's knobs
+/// in `data-knobs`, at least one of them in the variant it opens with; and in the "try this"
+/// that follows it, every control the learner is told to move (written `<em>NAME</em>`) is one
+/// of those knobs under the very label the widget and the lab show.
+#[test]
+fn live_widgets_offer_real_knobs_and_the_lessons_call_them_by_their_labels() {
+    use faultline::lab::presets::{self, Kind, Variant};
+    let mut live = 0;
+    for c in index() {
+        let parts = split(&chapter(&c.slug)).expect("parses");
+        for (i, p) in parts.iter().enumerate() {
+            let Segment::Widget(w) = p else { continue };
+            let engine = presets::find(&w.preset).is_some_and(|p| p.kind == Kind::Engine);
+            if w.kind != WidgetKind::Lab || !engine {
+                assert!(
+                    w.knobs.is_empty(),
+                    "{}: knobs on a widget that is not live",
+                    c.slug
+                );
+                continue;
+            }
+            live += 1;
+            let at = format!("{} ({})", c.slug, w.title);
+            assert!(
+                (1..=2).contains(&w.knobs.len()),
+                "{at}: a live widget offers one or two knobs, not {:?}",
+                w.knobs
+            );
+            let all = preset_knobs(&w.preset);
+            let variant = w
+                .variant
+                .as_deref()
+                .and_then(Variant::parse)
+                .unwrap_or(Variant::Bad);
+            let first: Vec<String> = presets::scenario_of(&w.preset, variant)
+                .map(|s| {
+                    faultline::lab::knobs::knobs_for(&s)
+                        .into_iter()
+                        .map(|k| k.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut labels = Vec::new();
+            for id in &w.knobs {
+                let k = all
+                    .iter()
+                    .find(|k| &k.id == id)
+                    .unwrap_or_else(|| panic!("{at}: {id} is not a knob of {}", w.preset));
+                labels.push(k.label.clone());
+            }
+            assert!(
+                w.knobs.iter().any(|id| first.contains(id)),
+                "{at}: no knob of {:?} is in the {} variant it opens with",
+                w.knobs,
+                variant.as_str()
+            );
+            // the try-this right after the widget
+            let Some(Segment::Html(next)) = parts.get(i + 1) else {
+                panic!("{at}: no try-this after the widget")
+            };
+            let start = next
+                .find("data-testid=\"try-this\"")
+                .unwrap_or_else(|| panic!("{at}: no try-this after the widget"));
+            let block = &next[start..start + next[start..].find("</aside>").expect("closes")];
+            for em in block.split("<em>").skip(1) {
+                let name = &em[..em.find("</em>").expect("em closes")];
+                assert!(
+                    labels.iter().any(|l| l == name),
+                    "{at}: the try-this names “{name}”, which is not one of the widget's knobs {labels:?}"
+                );
+            }
+        }
+    }
+    assert!(live >= 9, "{live} live widgets");
 }

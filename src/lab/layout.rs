@@ -83,6 +83,21 @@ pub fn layout(s: &Scenario) -> Vec<NodePos> {
     out
 }
 
+/// For each edge name `from->to` (as `Simulation::edge_names` gives them), the indices of its
+/// two ends in `nodes`; a name that is not there maps to node 0.
+pub fn edge_ends<'a>(
+    nodes: &[NodePos],
+    names: impl Iterator<Item = &'a str>,
+) -> Vec<(usize, usize)> {
+    let idx = |n: &str| nodes.iter().position(|p| p.name == n).unwrap_or(0);
+    names
+        .map(|name| {
+            let (a, b) = name.split_once("->").unwrap_or((name, name));
+            (idx(a), idx(b))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +115,24 @@ mod tests {
         for p in &pos {
             assert!((0.0..=1.0).contains(&p.x) && (0.0..=1.0).contains(&p.y));
         }
+    }
+
+    #[test]
+    fn edges_join_the_named_nodes() {
+        let s = presets::scenario("shop").expect("preset");
+        let pos = layout(&s);
+        let at = |n: &str| pos.iter().position(|p| p.name == n).expect("node");
+        let ends = edge_ends(
+            &pos,
+            ["shoppers->frontend", "frontend->inventory", "x->y"].into_iter(),
+        );
+        assert_eq!(
+            ends,
+            vec![
+                (at("shoppers"), at("frontend")),
+                (at("frontend"), at("inventory")),
+                (0, 0)
+            ]
+        );
     }
 }

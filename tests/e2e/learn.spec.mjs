@@ -68,6 +68,15 @@ test("the last chapter has no next link, and the incidents chapter has four lab 
   await expect(widgets).toHaveCount(4);
   await expect(page.getByTestId("try-this")).toHaveCount(4);
   await expect(widgets.nth(1).getByRole("link")).toHaveAttribute("href", "#/lab?preset=lock-saga&variant=bad");
+  // the engine presets run live; the model presets keep their card
+  await expect(widgets.nth(0).getByTestId("widget-play")).toBeVisible();
+  await expect(widgets.nth(3).getByTestId("widget-play")).toBeVisible();
+  await expect(widgets.nth(1).getByTestId("widget-play")).toHaveCount(0);
+  await expect(widgets.nth(2)).toHaveAttribute("data-preset", "partition-quorum");
+  await expect(widgets.nth(2).getByRole("link", { name: "Run it in the lab" })).toHaveAttribute(
+    "href",
+    "#/lab?preset=partition-quorum&variant=bad",
+  );
 });
 
 test("an unknown chapter says so and links to the list", async ({ page }) => {
@@ -111,4 +120,149 @@ plainTest("a missing chapter list (HTTP 404) shows the status, and retry loads i
   await page.getByTestId("learn-retry").click();
   await expect(page.getByTestId("lesson-list")).toBeVisible();
   expect(pageErrors).toEqual([]);
+});
+
+// ---- live widgets ---------------------------------------------------------------------------
+
+/** The number at the start of a readout such as "12.5 s" or "98.0 %" (NaN for "–"). */
+async function num(locator) {
+  return parseFloat((await locator.textContent()) ?? "");
+}
+
+/** Polls until the widget's simulated time is at least `t` s, then returns `read()`. */
+function after(widget, t, read) {
+  return async () => ((await num(widget.getByTestId("widget-time"))) >= t ? read() : null);
+}
+
+test("a live widget waits for Run, then simulated time and the success rate advance", async ({ page }) => {
+  await openApp(page, "#/learn/timeouts");
+  const widget = page.getByTestId("lesson-widget");
+  await expect(widget).toHaveCount(1);
+  await expect(widget).toHaveAttribute("data-widget", "lab");
+  await expect(widget).toHaveAttribute("data-preset", "flash-sale");
+  await expect(widget.locator("canvas")).toBeVisible();
+  const time = widget.getByTestId("widget-time");
+  const success = widget.getByTestId("widget-success");
+  await expect(time).toHaveText("0.0 s");
+  await expect(success).toHaveText("–");
+  await page.waitForTimeout(600);
+  await expect(time).toHaveText("0.0 s"); // it does not start on its own
+
+  // keyboard: focus the play control and press Enter
+  const play = widget.getByTestId("widget-play");
+  await expect(play).toHaveText("▶ Run");
+  await play.focus();
+  await page.keyboard.press("Enter");
+  await expect(play).toHaveAttribute("aria-pressed", "true");
+  await expect(play).toHaveText("⏸ Pause");
+  await expect.poll(() => num(time), { timeout: 15_000 }).toBeGreaterThan(2);
+  await expect(success).toHaveText(/^\d+\.\d %$/);
+  await expect(widget.getByTestId("widget-p99")).toHaveText(/^\d+ ms$/);
+
+  // pausing is respected
+  await play.click();
+  await expect(play).toHaveAttribute("aria-pressed", "false");
+  await page.waitForTimeout(300);
+  const paused = await time.textContent();
+  await page.waitForTimeout(800);
+  await expect(time).toHaveText(paused);
+
+  // Restart goes back to 0 s
+  await widget.getByTestId("widget-restart").click();
+  await expect(time).toHaveText("0.0 s");
+});
+
+test("the bad variant cascades; the fixed one keeps serving, with its breaker open", async ({ page }) => {
+  await openApp(page, "#/learn/timeouts");
+  const widget = page.getByTestId("lesson-widget");
+  const success = widget.getByTestId("widget-success");
+  await widget.getByTestId("widget-speed").selectOption("5");
+  await widget.getByTestId("widget-play").click();
+  // inventory slows at 20 s: by 30 s every frontend worker is waiting and success is 0 %
+  await expect
+    .poll(after(widget, 30, () => num(success)), { timeout: 25_000, intervals: [100] })
+    .toBe(0);
+  const breaker = widget.locator('[data-testid="widget-breaker-state"][data-edge="frontend->inventory"]');
+  await expect(breaker).toHaveCount(1);
+
+  await widget.getByTestId("widget-variant").selectOption("fixed");
+  await expect.poll(() => num(widget.getByTestId("widget-time"))).toBeLessThan(25); // a fresh run
+  await expect
+    .poll(after(widget, 30, () => num(success)), { timeout: 25_000, intervals: [100] })
+    .toBeGreaterThan(95);
+  // the quicker breaker on inventory has opened: told in words and by shape
+  await expect(breaker).toHaveText("○ open");
+  await expect(breaker).toHaveAttribute("data-state", "OPEN");
+});
+
+test("a knob changes the run, and Open in the lab carries the variant and the knob", async ({ page }) => {
+  await openApp(page, "#/learn/partial-failure");
+  const widget = page.getByTestId("lesson-widget");
+  const dup = widget.getByTestId("widget-duplicates");
+  await widget.getByTestId("widget-speed").selectOption("20");
+  await widget.getByTestId("widget-play").click();
+  // replies are lost from 30 s to 40 s: retries charge customers twice
+  await expect.poll(after(widget, 41, () => num(dup)), { timeout: 25_000 }).toBeGreaterThan(0);
+
+  const attempts = widget.getByLabel("attempts checkout → payment");
+  await expect(attempts).toHaveAttribute("data-testid", "widget-knob-retries.checkout->payment");
+  await attempts.fill("1");
+  await expect(widget.getByText("1 in all")).toBeVisible();
+  await expect.poll(() => num(widget.getByTestId("widget-time"))).toBeLessThan(41); // restarted
+  await expect.poll(after(widget, 45, () => num(dup)), { timeout: 25_000 }).toBe(0);
+
+  const link = widget.getByRole("link", { name: "Open in the lab" });
+  await expect(link).toHaveAttribute("href", "#/lab?preset=ambiguous-failure&seed=5&k=retries.checkout-%3Epayment:1");
+  await widget.getByTestId("widget-variant").selectOption("fixed");
+  await expect(link).toHaveAttribute(
+    "href",
+    "#/lab?preset=ambiguous-failure&variant=fixed&seed=5&k=retries.checkout-%3Epayment:1",
+  );
+  await link.click();
+  await expect(page).toHaveURL(/#\/lab\?preset=ambiguous-failure&variant=fixed/);
+  await expect(page.getByTestId("variant")).toHaveValue("fixed");
+  await expect(page.getByTestId("knob-retries.checkout->payment")).toHaveValue("1");
+});
+
+test("a knob of one variant only says so in the other", async ({ page }) => {
+  await openApp(page, "#/learn/timeouts");
+  const widget = page.getByTestId("lesson-widget");
+  const knob = widget.getByTestId("widget-knob-timeout.frontend->inventory");
+  await knob.fill("300");
+  await expect(widget.getByText("300 ms", { exact: true })).toBeVisible();
+  const link = widget.getByRole("link", { name: "Open in the lab" });
+  await expect(link).toHaveAttribute("href", "#/lab?preset=flash-sale&seed=7&k=timeout.frontend-%3Einventory:300");
+  await widget.getByTestId("widget-variant").selectOption("fixed");
+  await expect(knob).toHaveText("timeout frontend → inventory: not part of the fixed variant.");
+  await expect(link).toHaveAttribute("href", "#/lab?preset=flash-sale&variant=fixed&seed=7");
+  await widget.getByTestId("widget-variant").selectOption("bad");
+  await expect(widget.getByTestId("widget-knob-timeout.frontend->inventory")).toHaveValue("300");
+});
+
+test("widgets on one page run on their own and stop when the page goes", async ({ page }) => {
+  await openApp(page, "#/learn/incidents");
+  const live = page.getByTestId("lesson-widget").filter({ has: page.getByTestId("widget-play") });
+  await expect(live).toHaveCount(2);
+  const [first, second] = [live.nth(0), live.nth(1)];
+  await expect(second).toHaveAttribute("data-preset", "retry-amplification");
+  await first.getByTestId("widget-play").click();
+  await expect.poll(() => num(first.getByTestId("widget-time")), { timeout: 15_000 }).toBeGreaterThan(1);
+  await expect(second.getByTestId("widget-time")).toHaveText("0.0 s");
+  await second.getByTestId("widget-play").click();
+  await expect.poll(() => num(second.getByTestId("widget-time")), { timeout: 15_000 }).toBeGreaterThan(1);
+  // before the backend fails, a request makes one call per hop: users → l1 → l2 → l3 → backend
+  await expect.poll(() => num(second.getByTestId("widget-calls"))).toBeCloseTo(4, 0);
+  await first.getByTestId("widget-play").click();
+  await expect(first.getByTestId("widget-play")).toHaveAttribute("aria-pressed", "false");
+  await expect(second.getByTestId("widget-play")).toHaveAttribute("aria-pressed", "true");
+  // leave while one is running, and come back: a fresh, paused widget and no errors
+  await page.getByTestId("lesson-next").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Common mistakes");
+  const herd = page.getByTestId("lesson-widget");
+  await expect(herd.getByTestId("widget-breaker-state")).toHaveCount(20);
+  await expect(herd.getByTestId("widget-breaker-state").first()).toHaveText("● closed");
+  await page.goBack();
+  await expect(page.getByTestId("lesson")).toHaveAttribute("data-slug", "incidents");
+  await expect(live.nth(1).getByTestId("widget-time")).toHaveText("0.0 s");
+  await expect(live.nth(1).getByTestId("widget-play")).toHaveText("▶ Run");
 });

@@ -6,7 +6,7 @@
 
 pub(crate) mod breaker;
 pub(crate) mod chart;
-mod draw;
+pub(crate) mod draw;
 mod export;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};

@@ -12,8 +12,11 @@
 //! ```
 //!
 //! `data-widget` is `lab` (needs `data-preset`), `breaker-playground` or `jitter-chart` (their
-//! preset defaults to `breaker-playground` and `jitter`). `data-variant` is optional. Attribute
-//! values are plain text: double-quoted, without `"`, `<`, `>` or `&`.
+//! preset defaults to `breaker-playground` and `jitter`). `data-variant` is optional, and so is
+//! `data-knobs`: a comma-separated list of the preset's knob ids (`latency.inventory`,
+//! `retries.l1->l2`; see `lab::knobs`) that a live widget offers as controls. Attribute values
+//! are plain text: double-quoted, without `"`, `<` or `&` (a `>` is allowed only inside
+//! `data-knobs`, for the arrow of an edge).
 
 use serde_json::Value;
 
@@ -114,6 +117,8 @@ pub struct WidgetSpec {
     pub title: String,
     /// One or two sentences on what the widget shows.
     pub caption: String,
+    /// Ids of the knobs the widget offers (`data-knobs`), in order; empty when not given.
+    pub knobs: Vec<String>,
 }
 
 impl WidgetSpec {
@@ -144,8 +149,7 @@ pub fn split(html: &str) -> Result<Vec<Segment>, String> {
     let mut rest = html;
     while let Some(at) = rest.find(MARKER) {
         push_html(&mut out, &rest[..at]);
-        let tag_end = rest[at..]
-            .find('>')
+        let tag_end = tag_end(&rest[at..])
             .map(|i| at + i)
             .ok_or("a widget marker is not closed")?;
         let tag = &rest[at + 4..tag_end];
@@ -158,6 +162,19 @@ pub fn split(html: &str) -> Result<Vec<Segment>, String> {
     }
     push_html(&mut out, rest);
     Ok(out)
+}
+
+/// The index of the `>` that closes the tag `s` starts with (a `>` inside quotes does not).
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn push_html(out: &mut Vec<Segment>, html: &str) {
@@ -196,13 +213,28 @@ pub fn parse_widget(attrs: &str) -> Result<WidgetSpec, String> {
     {
         return Err("widget variant is not a plain name".into());
     }
+    let knobs: Vec<String> = get("data-knobs")
+        .map(|k| k.split(',').map(|id| id.trim().to_string()).collect())
+        .unwrap_or_default();
+    if let Some(bad) = knobs.iter().find(|id| !is_knob_id(id)) {
+        return Err(format!("widget knob “{bad}” is not a knob id"));
+    }
     Ok(WidgetSpec {
         kind,
         preset,
         variant,
         title: get("data-title").unwrap_or_else(|| kind.name().replace('-', " ")),
         caption: get("data-caption").unwrap_or_default(),
+        knobs,
     })
+}
+
+/// A knob id as `lab::knobs` makes them: letters, digits and `.`, `_`, `-`, `>` (for edges).
+fn is_knob_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '>'))
 }
 
 /// `name="value"` pairs separated by whitespace; `None` if anything else is there.
@@ -481,6 +513,33 @@ mod tests {
         assert_eq!(j.kind, WidgetKind::JitterChart);
         assert_eq!(j.lab_href(), "#/lab?preset=jitter");
         assert_eq!(j.title, "jitter chart");
+    }
+
+    #[test]
+    fn markers_may_name_the_knobs_to_offer() {
+        let parts = split("<p>x</p><div data-widget=\"lab\" data-preset=\"retry-amplification\" data-knobs=\"retries.l1->l2, scope\" data-caption=\"c\"></div><p>y</p>")
+            .expect("valid");
+        assert_eq!(
+            parts.len(),
+            3,
+            "the > of an edge does not end the tag: {parts:?}"
+        );
+        let Segment::Widget(w) = &parts[1] else {
+            panic!("widget expected")
+        };
+        assert_eq!(w.knobs, vec!["retries.l1->l2".to_string(), "scope".into()]);
+        assert_eq!(w.caption, "c");
+        assert_eq!(parts[2], Segment::Html("<p>y</p>".into()));
+        let none = parse_widget(" data-widget=\"lab\" data-preset=\"flash-sale\"").expect("valid");
+        assert!(none.knobs.is_empty());
+        assert!(
+            parse_widget(" data-widget=\"lab\" data-preset=\"x\" data-knobs=\"a b\"")
+                .unwrap_err()
+                .contains("not a knob id")
+        );
+        assert!(
+            parse_widget(" data-widget=\"lab\" data-preset=\"x\" data-knobs=\"a,,b\"").is_err()
+        );
     }
 
     #[test]

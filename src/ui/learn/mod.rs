@@ -9,6 +9,7 @@
 
 pub mod content;
 mod fetch;
+mod live;
 mod widget;
 
 use content::{

@@ -1,16 +1,39 @@
-//! The live widget embedded in a lesson.
+//! The widget embedded in a lesson.
 //!
-//! Interface: [`LessonWidget`] takes one [`WidgetSpec`] (kind, preset, optional variant, title,
-//! caption) parsed from a `<div data-widget=…>` marker in the lesson file, and renders one
-//! element with `data-testid="lesson-widget"`. For now it is a framed card that says what the
-//! widget will show and links to the lab with the same preset; the live embedded lab replaces
-//! this body later without changing the interface.
+//! Interface: [`LessonWidget`] takes one [`WidgetSpec`] (kind, preset, optional variant and
+//! knobs, title, caption) parsed from a `<div data-widget=…>` marker in the lesson file, and
+//! renders one element with `data-testid="lesson-widget"`, `data-widget` and `data-preset`.
+//!
+//! A lab widget whose preset the engine runs becomes a live simulation ([`LiveLab`]). Every
+//! other widget — the breaker playground, the jitter chart and the model presets (lock-saga,
+//! partition-quorum) — goes through [`ExtraWidget`], the one place where views loaded from
+//! another wasm module can later replace today's card.
 
 use super::content::{WidgetKind, WidgetSpec};
+use super::live::LiveLab;
+use crate::lab::presets::{self, Kind};
+use leptos::either::Either;
 use leptos::prelude::*;
+
+/// Whether `spec` is a lab widget with an engine preset (shown live).
+fn is_live(spec: &WidgetSpec) -> bool {
+    spec.kind == WidgetKind::Lab
+        && presets::find(&spec.preset).is_some_and(|p| p.kind == Kind::Engine)
+}
 
 #[component]
 pub fn LessonWidget(spec: WidgetSpec) -> impl IntoView {
+    if is_live(&spec) {
+        Either::Left(view! { <LiveLab spec /> })
+    } else {
+        Either::Right(view! { <ExtraWidget spec /> })
+    }
+}
+
+/// The widgets that are not live simulations yet: a card that says what the widget shows and
+/// links to the lab with the same preset.
+#[component]
+pub fn ExtraWidget(spec: WidgetSpec) -> impl IntoView {
     let kind = match spec.kind {
         WidgetKind::Lab => "Lab scenario",
         WidgetKind::BreakerPlayground => "Breaker playground",
