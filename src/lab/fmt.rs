@@ -1,6 +1,8 @@
 //! Number formatting for the page without `core::fmt`'s float code (`{:.1}` on an f64 pulls in
 //! Grisu/Dragon, several kB of wasm), and "nice" axis ticks. Integer arithmetic only.
 
+pub use crate::sim::fmt::{fmt_fixed, push_fixed, push_uint};
+
 /// Tick values between `lo` and `hi` at a 1-2-5 step, about `n` of them.
 pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     let span = hi - lo;
@@ -21,55 +23,6 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         v += step;
     }
     out
-}
-
-/// Appends an unsigned integer in decimal.
-pub fn push_uint(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend(buf[i..].iter().map(|&b| b as char));
-}
-
-/// `x` with exactly `decimals` decimals (0 to 6), rounded half away from zero, by integer
-/// arithmetic: no `core::fmt` float code. Non-finite values print as "–".
-pub fn fmt_fixed(x: f64, decimals: u32) -> String {
-    let mut out = String::new();
-    push_fixed(&mut out, x, decimals);
-    out
-}
-
-/// Appends `x` with exactly `decimals` decimals; see [`fmt_fixed`].
-pub fn push_fixed(out: &mut String, x: f64, decimals: u32) {
-    let decimals = decimals.min(6);
-    let scale = 10u64.pow(decimals);
-    let scaled = libm::round(x.abs() * scale as f64);
-    if !x.is_finite() || scaled >= 1.8e19 {
-        out.push('–');
-        return;
-    }
-    let n = scaled as u64;
-    if x < 0.0 && n != 0 {
-        out.push('-');
-    }
-    push_uint(out, n / scale);
-    if decimals > 0 {
-        out.push('.');
-        let frac = n % scale;
-        let mut digits = String::new();
-        push_uint(&mut digits, frac);
-        for _ in digits.len()..decimals as usize {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    }
 }
 
 /// A tick or value label: whole numbers without decimals, others with up to two (trailing

@@ -143,6 +143,64 @@ pub fn panel_html(i: usize, r: &BreakerRow) -> String {
     )
 }
 
+/// The worker-pool table: per service (name, busy fraction, mean queue, workers), the busy
+/// share in words and as `data-busy` on the cell with `data-testid="pool-NAME"`; pools over
+/// 80 % busy are marked ▲ as well as highlighted.
+pub fn pools_html(services: &[(String, f64, f64, u32)]) -> String {
+    let mut out = String::from(
+        r#"<table class="pools"><caption>Worker pools (last second)</caption><thead><tr><th scope="col">Service</th><th scope="col">Busy</th><th scope="col">Queue</th></tr></thead><tbody>"#,
+    );
+    for (name, busy, queue, workers) in services {
+        let hot = *busy > 0.8;
+        let name = escape(name);
+        let _ = write!(
+            out,
+            r#"<tr class="{}"><th scope="row">{name}</th><td data-testid="pool-{name}" data-busy="{}">{}% of {workers}{}</td><td>{}</td></tr>"#,
+            if hot { "hot" } else { "" },
+            fmt_fixed(*busy, 3),
+            fmt_fixed(busy * 100.0, 0),
+            if hot { " ▲" } else { "" },
+            fmt_fixed(*queue, 1)
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// The breakers at a glance: per breaker its state by text and shape (● closed, ◐ half-open,
+/// ○ otherwise) in the cell with `data-testid="breaker-state"` and `data-edge`, and its failure
+/// rate. Empty without breakers.
+pub fn breakers_html(rows: &[BreakerRow]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        r#"<table class="pools"><caption>Circuit breakers</caption><thead><tr><th scope="col">Call</th><th scope="col">State</th><th scope="col">Failure rate</th></tr></thead><tbody>"#,
+    );
+    for r in rows {
+        let state = r.state.as_str();
+        let mark = match r.state {
+            State::Closed => "●",
+            State::HalfOpen => "◐",
+            _ => "○",
+        };
+        let rate = if r.metrics.failure_rate < 0.0 {
+            "–".to_string()
+        } else {
+            fmt_fixed(f64::from(r.metrics.failure_rate), 0) + "%"
+        };
+        let _ = write!(
+            out,
+            r#"<tr class="{}"><th scope="row">{}</th><td data-testid="breaker-state" data-edge="{}">{mark} {state}</td><td>{rate}</td></tr>"#,
+            if r.state == State::Closed { "" } else { "hot" },
+            escape(&r.edge.replace("->", " → ")),
+            escape(&r.edge),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +268,45 @@ mod tests {
         assert!(html.contains("a&lt;b → c"));
         assert!(html.contains("opens after 5 failures in a row"));
         assert!(html.contains("now OPEN"));
+    }
+
+    #[test]
+    fn the_glance_tables_carry_the_test_hooks() {
+        let pools = pools_html(&[
+            ("frontend".into(), 0.96, 3.25, 50),
+            ("db".into(), 0.5, 0.0, 4),
+        ]);
+        assert!(pools.contains(r#"data-testid="pool-frontend" data-busy="0.960">96% of 50 ▲"#));
+        assert!(pools.contains(r#"<tr class="hot"><th scope="row">frontend"#));
+        assert!(pools.contains(r#"data-busy="0.500">50% of 4</td><td>0.0</td>"#));
+        let m = MetricsSnapshot {
+            failure_rate: 75.0,
+            slow_call_rate: -1.0,
+            buffered: 4,
+            failed: 3,
+            slow: 0,
+            not_permitted: 2,
+        };
+        let limits = Limits {
+            failure_rate_pct: Some(50.0),
+            slow_call_rate_pct: None,
+            window_calls: None,
+            consecutive_failures: None,
+        };
+        let row = |edge: &str, state| BreakerRow {
+            edge: edge.into(),
+            state,
+            metrics: m,
+            limits,
+        };
+        let html = breakers_html(&[
+            row("frontend->inventory", State::Open),
+            row("a->b", State::HalfOpen),
+        ]);
+        assert!(html.contains(r#"data-testid="breaker-state" data-edge="frontend-&gt;inventory">○ OPEN</td><td>75%</td>"#));
+        assert!(html.contains("◐ HALF_OPEN"));
+        assert!(html.contains("frontend → inventory"));
+        assert_eq!(breakers_html(&[]), "");
     }
 
     #[test]

@@ -181,7 +181,7 @@ impl OrDefault for Option<crate::sim::Scenario> {
 }
 
 fn trim(v: f64) -> String {
-    let s = format!("{v:.3}");
+    let s = super::fmt::fmt_fixed(v, 3);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

@@ -4,6 +4,7 @@
 //! benchmarks) and in the page alike.
 
 pub mod engine;
+pub mod fmt;
 pub mod histogram;
 pub mod metrics;
 pub mod models;

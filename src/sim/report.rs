@@ -279,19 +279,23 @@ pub fn series_csv(sim: &Simulation) -> String {
         );
     }
     out.push('\n');
+    // fixed decimals by integer arithmetic: the page exports this too, and core's precision
+    // formatting of floats would add to the app's first load
+    use super::fmt::push_fixed;
     for x in sim.series() {
         let _ = write!(
             out,
-            "{},{},{},{},{},{},{:.2},{:.3},{:.3},{},{},{},{},{},{},{},{}",
-            x.t_s,
-            x.requests,
-            x.ok,
-            x.errors,
-            x.timeouts,
-            x.rejected,
-            x.success_rate(),
-            x.p50_ms,
-            x.p99_ms,
+            "{},{},{},{},{},{},",
+            x.t_s, x.requests, x.ok, x.errors, x.timeouts, x.rejected
+        );
+        push_fixed(&mut out, x.success_rate(), 2);
+        out.push(',');
+        push_fixed(&mut out, x.p50_ms, 3);
+        out.push(',');
+        push_fixed(&mut out, x.p99_ms, 3);
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{},{}",
             x.attempts,
             x.retries,
             x.levels[0],
@@ -302,11 +306,10 @@ pub fn series_csv(sim: &Simulation) -> String {
             x.breakers_open
         );
         for s in &x.services {
-            let _ = write!(
-                out,
-                ",{:.4},{:.2},{:.3}",
-                s.busy_fraction, s.queue_length, s.p99_ms
-            );
+            for (v, d) in [(s.busy_fraction, 4), (s.queue_length, 2), (s.p99_ms, 3)] {
+                out.push(',');
+                push_fixed(&mut out, v, d);
+            }
         }
         out.push('\n');
     }

@@ -7,7 +7,7 @@ pub mod hooks;
 pub(crate) mod lab;
 pub mod labx;
 pub(crate) mod lazy;
-mod learn;
+pub(crate) mod learn;
 pub mod mounted;
 mod pages;
 

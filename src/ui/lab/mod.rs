@@ -14,7 +14,7 @@ use crate::lab::frames::{FrameStats, FrameTimes};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{layout, NodePos};
 use crate::lab::monitor::{self, Alert};
-use crate::lab::panels::BreakerRow;
+use crate::lab::panels::{self, BreakerRow};
 use crate::lab::presets::{self, Kind, Variant, PRESETS};
 use crate::lab::state::{build, LabState};
 use crate::lab::trace;
@@ -480,45 +480,7 @@ pub fn LabPage() -> impl IntoView {
                     <p>{move || { let r = readout.get(); format!("p50 {} ms · p99 {} ms", fmt_fixed(r.p50_ms, 0), fmt_fixed(r.p99_ms, 0)) }}</p>
                     <p class="muted" data-testid="frame-p95" data-ms=move || readout.with(|r| fmt_fixed(r.frames.p95_ms, 2)) data-engine-ms=move || readout.with(|r| fmt_fixed(r.frames.engine_p95_ms, 2)) data-count=move || readout.with(|r| r.frames.count.to_string()) data-frames=move || readout.with(|r| r.frames.recent.clone())>{move || format!("frame: {} ms p95 (engine + draw)", readout.with(|r| fmt_fixed(r.frames.p95_ms, 1)))}</p>
                     <p class="muted">{move || { let r = readout.get(); format!("{} requests: {} ok, {} errors, {} timeouts, {} rejected", r.requests, r.ok, r.errors, r.timeouts, r.rejected) }}</p>
-                    <table class="pools">
-                        <caption>"Worker pools (last second)"</caption>
-                        <thead><tr><th scope="col">"Service"</th><th scope="col">"Busy"</th><th scope="col">"Queue"</th></tr></thead>
-                        <tbody>
-                            {move || readout.get().services.into_iter().map(|(name, busy, queue, workers)| {
-                                let hot = busy > 0.8;
-                                view! {
-                                    <tr class:hot=hot>
-                                        <th scope="row">{name.clone()}</th>
-                                        <td data-testid=format!("pool-{name}") data-busy=fmt_fixed(busy, 3)>
-                                            {format!("{}% of {workers}{}", fmt_fixed(busy * 100.0, 0), if hot { " ▲" } else { "" })}
-                                        </td>
-                                        <td>{fmt_fixed(queue, 1)}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    <Show when=move || !readout.get().breakers.is_empty()>
-                        <table class="pools">
-                            <caption>"Circuit breakers"</caption>
-                            <thead><tr><th scope="col">"Call"</th><th scope="col">"State"</th><th scope="col">"Failure rate"</th></tr></thead>
-                            <tbody>
-                                {move || readout.get().breakers.into_iter().map(|b| {
-                                    let (edge, state, failure) = (b.edge, b.state.as_str(), b.metrics.failure_rate);
-                                    let open = state != "CLOSED";
-                                    // the state is told by text and a shape, not by colour alone
-                                    let mark = match state { "CLOSED" => "●", "HALF_OPEN" => "◐", _ => "○" };
-                                    view! {
-                                        <tr class:hot=open>
-                                            <th scope="row">{edge.replace("->", " → ")}</th>
-                                            <td data-testid="breaker-state" data-edge=edge.clone()>{format!("{mark} {state}")}</td>
-                                            <td>{if failure < 0.0 { "–".to_string() } else { fmt_fixed(f64::from(failure), 0) + "%" }}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </Show>
+                    <div inner_html=move || readout.with(|r| panels::pools_html(&r.services) + &panels::breakers_html(&r.breakers))></div>
                 </aside>
             </div>
             <div class="lab-lower">

@@ -122,6 +122,43 @@ pub struct WidgetSpec {
 }
 
 impl WidgetSpec {
+    /// The spec as one line per field (kind, preset, variant, knobs, title, caption), the form
+    /// in which the app hands it to the labx module that draws the widget.
+    pub fn encode(&self) -> String {
+        let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+        [
+            self.kind.name().to_string(),
+            one_line(&self.preset),
+            one_line(self.variant.as_deref().unwrap_or("")),
+            one_line(&self.knobs.join(",")),
+            one_line(&self.title),
+            one_line(&self.caption),
+        ]
+        .join("\n")
+    }
+
+    /// Reads [`WidgetSpec::encode`]'s form back.
+    pub fn decode(text: &str) -> Option<WidgetSpec> {
+        let mut f = text.split('\n');
+        let mut next = || f.next().map(str::to_string);
+        let kind = WidgetKind::parse(&next()?)?;
+        let preset = next()?;
+        let variant = next().filter(|v| !v.is_empty());
+        let knobs = next()?
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect();
+        Some(WidgetSpec {
+            kind,
+            preset,
+            variant,
+            knobs,
+            title: next()?,
+            caption: next()?,
+        })
+    }
+
     /// The lab link that runs this widget's scenario: `#/lab?preset=ID[&variant=V]`.
     pub fn lab_href(&self) -> String {
         match &self.variant {
@@ -513,6 +550,37 @@ mod tests {
         assert_eq!(j.kind, WidgetKind::JitterChart);
         assert_eq!(j.lab_href(), "#/lab?preset=jitter");
         assert_eq!(j.title, "jitter chart");
+    }
+
+    #[test]
+    fn a_spec_survives_its_encoding() {
+        let spec = WidgetSpec {
+            kind: WidgetKind::Lab,
+            preset: "retry-amplification".into(),
+            variant: Some("fixed".into()),
+            title: "Three layers".into(),
+            caption: "Count the\nattempts.".into(),
+            knobs: vec!["retries.l1->l2".into(), "scope".into()],
+        };
+        let back = WidgetSpec::decode(&spec.encode()).expect("decodes");
+        assert_eq!(back.caption, "Count the attempts.");
+        assert_eq!(
+            WidgetSpec {
+                caption: spec.caption.replace('\n', " "),
+                ..spec.clone()
+            },
+            back
+        );
+        let bare = WidgetSpec {
+            variant: None,
+            knobs: Vec::new(),
+            kind: WidgetKind::JitterChart,
+            caption: "One line.".into(),
+            ..spec
+        };
+        assert_eq!(WidgetSpec::decode(&bare.encode()), Some(bare));
+        assert_eq!(WidgetSpec::decode("lab\nshop"), None);
+        assert_eq!(WidgetSpec::decode("nonsense\na\n\n\nt\nc"), None);
     }
 
     #[test]

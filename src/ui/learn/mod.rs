@@ -9,7 +9,6 @@
 
 pub mod content;
 mod fetch;
-mod live;
 mod widget;
 
 use content::{

@@ -1,62 +1,19 @@
-//! The widget embedded in a lesson.
-//!
-//! Interface: [`LessonWidget`] takes one [`WidgetSpec`] (kind, preset, optional variant and
-//! knobs, title, caption) parsed from a `<div data-widget=…>` marker in the lesson file, and
-//! renders one element with `data-testid="lesson-widget"`, `data-widget` and `data-preset`.
-//!
-//! A lab widget whose preset the engine runs becomes a live simulation ([`LiveLab`]). Every
-//! other widget — the breaker playground, the jitter chart and the model presets (lock-saga,
-//! partition-quorum) — goes through [`ExtraWidget`], the one place where views loaded from
-//! another wasm module can later replace today's card.
+//! The widget embedded in a lesson. The widgets — live simulations, the breaker playground, the
+//! jitter chart, the small models — are drawn by the lazily loaded labx module
+//! (`ui::labx::lesson`), so the first load carries neither them nor their engine runs; this is
+//! the place in the lesson that loads and mounts one.
 
-use super::content::{WidgetKind, WidgetSpec};
-use super::live::LiveLab;
-use crate::lab::presets::{self, Kind};
-use leptos::either::Either;
+use super::content::WidgetSpec;
+use crate::ui::labx::LABX;
+use crate::ui::lazy::LazyView;
 use leptos::prelude::*;
 
-/// Whether `spec` is a lab widget with an engine preset (shown live).
-fn is_live(spec: &WidgetSpec) -> bool {
-    spec.kind == WidgetKind::Lab
-        && presets::find(&spec.preset).is_some_and(|p| p.kind == Kind::Engine)
-}
-
+/// One lesson widget, loaded on demand.
 #[component]
 pub fn LessonWidget(spec: WidgetSpec) -> impl IntoView {
-    if is_live(&spec) {
-        Either::Left(view! { <LiveLab spec /> })
-    } else {
-        Either::Right(view! { <ExtraWidget spec /> })
-    }
-}
-
-/// The widgets that are not live simulations yet: a card that says what the widget shows and
-/// links to the lab with the same preset.
-#[component]
-pub fn ExtraWidget(spec: WidgetSpec) -> impl IntoView {
-    let kind = match spec.kind {
-        WidgetKind::Lab => "Lab scenario",
-        WidgetKind::BreakerPlayground => "Breaker playground",
-        WidgetKind::JitterChart => "Jitter chart",
-    };
-    let variant = spec.variant.clone().map(|v| format!(" · {v} variant"));
     view! {
-        <figure
-            class="lesson-widget"
-            data-testid="lesson-widget"
-            data-widget=spec.kind.name()
-            data-preset=spec.preset.clone()
-        >
-            <figcaption>
-                <span class="lesson-widget-kind">{kind}{variant}</span>
-                <strong class="lesson-widget-title">{spec.title.clone()}</strong>
-            </figcaption>
-            <p>{spec.caption.clone()}</p>
-            <p>
-                <a class="lesson-widget-run" href=spec.lab_href() data-testid="widget-lab-link">
-                    "Run it in the lab"
-                </a>
-            </p>
-        </figure>
+        <div class="lesson-widget-host">
+            <LazyView module=LABX arg=format!("lesson\n{}", spec.encode()) />
+        </div>
     }
 }

@@ -6,8 +6,6 @@
 //! the lab it starts paused (a lesson may hold several widgets), it runs no animation frame at
 //! all while paused, and while it plays off screen it neither steps the engine nor draws.
 
-use super::content::escape;
-use super::content::WidgetSpec;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{edge_ends, layout, NodePos};
@@ -15,6 +13,7 @@ use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
 use crate::sim::{time, Scenario, Simulation, Snapshot};
 use crate::ui::lab::draw;
+use crate::ui::learn::content::{escape, WidgetSpec};
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
