@@ -1520,7 +1520,7 @@ impl Simulation {
             let Some(n) = next else { return };
             let now = self.now;
             let (cancelled, deadline, arrived) = {
-                let call = &self.calls[n.idx as usize];
+                let call = &self.calls.as_slice()[n.idx as usize];
                 (call.cancelled, call.deadline, call.arrived_at)
             };
             if cancelled {
