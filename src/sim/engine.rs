@@ -267,6 +267,9 @@ struct Edge {
     /// None of the patterns above (a fixed timeout aside): calls take the short paths, and its
     /// logical calls are not counted apart, as each is exactly one attempt sent.
     plain: bool,
+    /// No delay, jitter or loss of its own: while no network fault is active
+    /// ([`Simulation::net_faults`]), a message on it arrives at once, with no draw.
+    ideal: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -398,6 +401,8 @@ pub struct Simulation {
     packet_losses: Vec<(usize, f64)>,
     /// Their combined probability.
     extra_loss: f64,
+    /// Whether packet loss or a partition is active (`extra_loss > 0` or any `partitions`).
+    net_faults: bool,
     next_corr: u64,
     trace_every: u64,
     /// User requests left until the next traced one (every `trace_every`-th is traced: the same
@@ -539,6 +544,7 @@ impl Simulation {
             partition_ids: Vec::new(),
             packet_losses: Vec::new(),
             extra_loss: 0.0,
+            net_faults: false,
             next_corr: 1,
             trace_every,
             trace_countdown: trace_every,
@@ -627,28 +633,15 @@ impl Simulation {
 
     /// Processes every event up to and including time `t`, then sets the clock to `t`.
     pub fn step_until(&mut self, t: Time) {
-        while let Some(et) = self.queue.peek_time() {
-            if et > t {
-                break;
-            }
-            self.step();
-        }
+        self.run_events(t, u64::MAX, None);
         if t > self.now {
             self.now = t;
         }
     }
 
     /// Processes one event; false when none is left.
-    #[inline]
     pub fn step(&mut self) -> bool {
-        let Some((t, ev)) = self.queue.pop() else {
-            return false;
-        };
-        debug_assert!(t >= self.now, "time went back");
-        self.now = t;
-        self.events += 1;
-        self.handle(ev);
-        true
+        self.run_events(Time::MAX, 1, None) == 1
     }
 
     /// Runs to the end of the scenario's duration.
@@ -659,7 +652,31 @@ impl Simulation {
 
     /// Runs until `service` has completed `n` requests (or no events remain). Used by benchmarks.
     pub fn run_until_completed(&mut self, service: usize, n: u64) {
-        while self.service_stats[service].completed() < n && self.step() {}
+        self.run_events(Time::MAX, u64::MAX, Some((service, n)));
+    }
+
+    /// The event loop behind every driver above: handles events in (time, sequence) order while
+    /// the next one is due by `until`, at most `max` of them, and — with `done = Some((s, n))` —
+    /// until service `s` has completed `n` requests. Returns how many it handled. One loop, so
+    /// the handlers are inlined into it once and no call is made per event.
+    fn run_events(&mut self, until: Time, max: u64, done: Option<(usize, u64)>) -> u64 {
+        let mut handled = 0;
+        while handled < max {
+            if let Some((s, n)) = done {
+                if self.service_stats[s].completed() >= n {
+                    break;
+                }
+            }
+            let Some((t, ev)) = self.queue.pop_due(until) else {
+                break;
+            };
+            debug_assert!(t >= self.now, "time went back");
+            self.now = t;
+            self.events += 1;
+            handled += 1;
+            self.handle(ev);
+        }
+        handled
     }
 
     fn handle(&mut self, ev: Ev) {
@@ -1091,7 +1108,7 @@ impl Simulation {
             (call.edge, call.deadline)
         };
         let e = &mut self.edges[edge as usize];
-        let (from, to) = (e.from_node, e.to_service);
+        let (from, to, ideal) = (e.from_node, e.to_service, e.ideal);
         if e.plain {
             if let Some(t) = e.timeout {
                 self.queue.push(now + t, Ev::Timeout(c));
@@ -1119,13 +1136,18 @@ impl Simulation {
                 self.queue.push(now + t, Ev::ConnectTimeout(c));
             }
         }
-        if self.message_lost(edge, from, to) {
-            let call = self.call_mut(c);
-            call.callee_done = true;
-            call.phase = Phase::Idle;
-            return;
-        }
-        let d = self.link_delay(edge);
+        let d = if ideal && !self.net_faults {
+            // nothing can lose or delay it
+            0
+        } else {
+            if self.message_lost(edge, from, to) {
+                let call = self.call_mut(c);
+                call.callee_done = true;
+                call.phase = Phase::Idle;
+                return;
+            }
+            self.link_delay(edge)
+        };
         if d == 0 {
             self.deliver(c);
         } else {
@@ -1498,7 +1520,7 @@ impl Simulation {
             let Some(n) = next else { return };
             let now = self.now;
             let (cancelled, deadline, arrived) = {
-                let call = &self.calls[n.idx as usize];
+                let call = &self.calls.as_slice()[n.idx as usize];
                 (call.cancelled, call.deadline, call.arrived_at)
             };
             if cancelled {
@@ -1519,24 +1541,32 @@ impl Simulation {
         }
     }
 
+    #[inline(always)]
     fn send_reply(&mut self, c: CallRef, r: u32) {
         let edge = self.calls.as_slice()[c.idx as usize].edge;
-        let (from, to) = {
+        let (from, to, ideal) = {
             let e = &self.edges[edge as usize];
-            (e.to_service, e.from_node)
+            (e.to_service, e.from_node, e.ideal)
         };
         let losses = &self.replicas[r as usize].reply_losses;
-        let reply_loss = if losses.is_empty() {
-            0.0
+        let d = if losses.is_empty() && ideal && !self.net_faults {
+            // nothing can lose or delay it
+            0
         } else {
-            combined_loss(losses.iter().map(|l| l.1))
+            let reply_loss = if losses.is_empty() {
+                0.0
+            } else {
+                combined_loss(losses.iter().map(|l| l.1))
+            };
+            if (reply_loss > 0.0 && self.rng.chance(reply_loss))
+                || self.message_lost(edge, from, to)
+            {
+                self.call_mut(c).phase = Phase::Idle;
+                self.release_if_done(c);
+                return;
+            }
+            self.link_delay(edge)
         };
-        if (reply_loss > 0.0 && self.rng.chance(reply_loss)) || self.message_lost(edge, from, to) {
-            self.call_mut(c).phase = Phase::Idle;
-            self.release_if_done(c);
-            return;
-        }
-        let d = self.link_delay(edge);
         if d == 0 {
             self.reply_arrive(c);
         } else {
@@ -1713,6 +1743,7 @@ impl Simulation {
     }
 
     /// The outcome of a whole call reaches its caller: a client, or the job that made it.
+    #[inline(always)]
     fn deliver_up(
         &mut self,
         caller: Caller,
@@ -2000,6 +2031,7 @@ impl Simulation {
                 self.extra_loss = combined_loss(self.packet_losses.iter().map(|l| l.1));
             }
         }
+        self.net_faults = self.extra_loss > 0.0 || !self.partitions.is_empty();
     }
 
     /// The replica loses all in-progress and queued work and comes back empty.
@@ -2393,7 +2425,9 @@ fn make_edge(
         idempotency_key: spec.idempotency_key,
         dedup: (!spec.idempotent).then(|| Box::new(DedupTable::new(from_secs(60.0)))),
         plain: false,
+        ideal: false,
     };
+    e.ideal = e.delay == 0 && e.jitter_ns == 0.0 && e.loss == 0.0;
     e.plain = e.breaker.is_none()
         && e.adaptive.is_none()
         && e.deadline.is_none()

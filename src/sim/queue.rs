@@ -130,6 +130,12 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the next event.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(Time, E)> {
+        self.pop_due(Time::MAX)
+    }
+
+    /// Removes and returns the next event if it is due by `until` (its time is at most that).
+    #[inline(always)]
+    pub fn pop_due(&mut self, until: Time) -> Option<(Time, E)> {
         if self.hole {
             let fill = match self.pending.take() {
                 Some(p) => p,
@@ -144,12 +150,17 @@ impl<E: Copy> EventQueue<E> {
                 }
             };
             sift_down(self.heap.as_mut_slice(), self.len, fill);
+            self.hole = false;
         } else if self.len == 0 {
             return None;
         }
         let top = self.heap.as_slice()[0];
+        let time = (top.key >> 64) as Time;
+        if time > until {
+            return None;
+        }
         self.hole = true;
-        Some(((top.key >> 64) as Time, top.event))
+        Some((time, top.event))
     }
 
     /// Number of pending events.
