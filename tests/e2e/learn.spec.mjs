@@ -266,3 +266,47 @@ test("widgets on one page run on their own and stop when the page goes", async (
   await expect(live.nth(1).getByTestId("widget-time")).toHaveText("0.0 s");
   await expect(live.nth(1).getByTestId("widget-play")).toHaveText("▶ Run");
 });
+
+test("the circuit-breaker chapter embeds the working playground", async ({ page }) => {
+  await openApp(page, "#/learn/circuit-breakers");
+  const widget = page.getByTestId("lesson-widget");
+  await expect(widget).toHaveAttribute("data-widget", "breaker-playground");
+  const state = widget.getByTestId("pg-state");
+  await expect(state).toHaveText("CLOSED");
+  // as the try-this says: four failures keep it closed, the fifth opens it
+  for (let i = 0; i < 4; i++) await widget.getByTestId("pg-failure").click();
+  await expect(state).toHaveText("CLOSED");
+  await expect(widget).toContainText("below the minimum number of calls");
+  await widget.getByTestId("pg-failure").click();
+  await expect(state).toHaveText("OPEN");
+  // at exactly 10 s still refused; at 15 s a trial goes through
+  await widget.getByTestId("pg-advance").click();
+  await widget.getByTestId("pg-advance").click();
+  await widget.getByTestId("pg-success").click();
+  await expect(state).toHaveText("OPEN");
+  await widget.getByTestId("pg-advance").click();
+  await widget.getByTestId("pg-success").click();
+  await expect(state).toHaveText("HALF_OPEN");
+});
+
+test("the retries chapter computes the jitter chart; the incidents chapter shows the saga and quorum models", async ({ page }) => {
+  await openApp(page, "#/learn/retries");
+  const progress = page.getByTestId("jitter-progress");
+  await expect(progress).toHaveAttribute("data-done", "true", { timeout: 30_000 });
+  await expect(page.getByTestId("jitter-table").getByRole("row")).toHaveCount(6);
+
+  await openApp(page, "#/learn/incidents");
+  await expect(page.locator('[data-testid="model-results"][data-model="lock-saga"]')).toBeVisible();
+  await expect(page.locator('[data-testid="model-results"][data-model="partition-quorum"]')).toBeVisible();
+});
+
+test("the monitoring chapter's widget lights the alert signals as the flash sale cascades", async ({ page }) => {
+  await openApp(page, "#/learn/monitoring");
+  const widget = page.getByTestId("lesson-widget");
+  await widget.getByTestId("widget-play").click();
+  const strip = widget.getByTestId("widget-monitor");
+  await expect(strip.locator("li")).toHaveCount(5, { timeout: 15_000 });
+  // the bad flash sale: sooner or later a pool saturates and the alert says so in words
+  await expect(widget.getByTestId("alert-saturation")).toHaveAttribute("data-firing", "true", { timeout: 30_000 });
+  await expect(widget.getByTestId("alert-saturation")).toContainText("firing");
+});

@@ -9,6 +9,7 @@
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{edge_ends, layout, NodePos};
+use crate::lab::monitor;
 use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
 use crate::sim::{time, Scenario, Simulation, Snapshot};
@@ -43,6 +44,8 @@ struct Readout {
     duplicates: u64,
     /// Per breaker: edge name (`from->to`) and state (`CLOSED`, `OPEN`, …).
     breakers: Vec<(String, &'static str)>,
+    /// The monitoring strip's items (the lab's five alert signals), as markup.
+    alerts: String,
 }
 
 impl Readout {
@@ -244,6 +247,11 @@ impl Loop {
                     .filter(|s| s.requests > 0)
                     .map(|s| s.attempts as f64 / s.requests as f64),
                 duplicates: sim.global_stats().duplicates,
+                alerts: last
+                    .map(|s| {
+                        monitor::strip_html(&monitor::alerts(s, sim.scenario().services.len()))
+                    })
+                    .unwrap_or_default(),
                 breakers: sim
                     .breakers()
                     .into_iter()
@@ -270,8 +278,13 @@ impl Loop {
             }
         }
         if r.breakers != old.breakers {
-            if let Ok(Some(list)) = root.query_selector("ul") {
+            if let Ok(Some(list)) = root.query_selector("ul.lw-breakers") {
                 list.set_inner_html(&r.breakers_html());
+            }
+        }
+        if r.alerts != old.alerts {
+            if let Ok(Some(list)) = root.query_selector("ul.monitor") {
+                list.set_inner_html(&r.alerts);
             }
         }
         self.shown.set_value(r);
@@ -328,7 +341,8 @@ fn readout_html(window_s: f64, side_effects: bool) -> String {
     if side_effects {
         h += "<span>Double charges since 0 s <strong data-testid=\"widget-duplicates\">0</strong></span>";
     }
-    h + "</p><ul class=\"lw-breakers\" aria-label=\"Circuit breakers\"></ul>"
+    h + "</p><ul class=\"lw-breakers\" aria-label=\"Circuit breakers\"></ul>\
+<ul class=\"monitor\" aria-label=\"Monitoring: the alert thresholds\" data-testid=\"widget-monitor\"></ul>"
 }
 
 /// A lab scenario running live in the lesson, with a few controls and a link to the full lab.
