@@ -98,16 +98,22 @@ fn label(s: JitterStrategy) -> &'static str {
 /// Work per slice: the sweep runs trials for this long, then lets the page paint.
 const SLICE_MS: f64 = 24.0;
 
+/// How often the charts and the table are redrawn while the sweep runs, ms.
+const REDRAW_MS: f64 = 250.0;
+
 fn now_ms() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or(0.0)
 }
 
-/// Timing of the sweep: when it started, the longest slice (work + drawing) and the total.
+/// Timing of the sweep: when it started, the longest slice (work + drawing), the total, and the
+/// last redraw.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Timing {
     started_ms: f64,
     longest_slice_ms: f64,
     total_ms: Option<f64>,
+    /// When the charts were last drawn.
+    drawn_ms: f64,
 }
 
 /// Reads one number from a cell.
@@ -188,16 +194,20 @@ pub fn JitterView() -> impl IntoView {
         while !done && now_ms() - t0 < SLICE_MS {
             sweep.update_value(|s| done = s.step(1));
         }
-        let results = sweep.with_value(|s| {
-            progress.set(s.progress());
-            s.results()
-        });
-        draw_jitter(
-            canvases.0.get_untracked(),
-            canvases.1.get_untracked(),
-            &results,
-        );
-        cells.set(results);
+        // the charts and the table are redrawn a few times a second, not after every slice
+        if done || t0 - timing.get_untracked().drawn_ms >= REDRAW_MS {
+            let results = sweep.with_value(|s| {
+                progress.set(s.progress());
+                s.results()
+            });
+            draw_jitter(
+                canvases.0.get_untracked(),
+                canvases.1.get_untracked(),
+                &results,
+            );
+            cells.set(results);
+            timing.update(|t| t.drawn_ms = now_ms());
+        }
         let end = now_ms();
         timing.update(|t| {
             t.longest_slice_ms = t.longest_slice_ms.max(end - t0);

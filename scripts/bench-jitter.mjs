@@ -1,0 +1,47 @@
+// Times Brooker's jitter sweep in the page (19 client counts × 5 strategies × 100 trials, computed
+// in ~24 ms slices, one per animation frame) in headless Chromium on the release build in dist/,
+// and prints JSON: total wall time of the sweep, its longest slice (work + chart drawing) and the
+// main thread's long tasks (> 50 ms) seen by a PerformanceObserver while it ran.
+// Usage: node scripts/bench-jitter.mjs [runs]
+import { chromium } from "@playwright/test";
+import { spawn } from "node:child_process";
+
+const runs = Number(process.argv[2] ?? 3);
+const port = 4198;
+const mount = "/course/unit-3/faultline/";
+const server = spawn("node", ["tests/e2e/serve.mjs", "--dist", process.env.E2E_DIST ?? "dist", "--port", String(port), "--mount", mount], {
+  stdio: "ignore",
+});
+try {
+  await new Promise((r) => setTimeout(r, 500));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+  });
+  for (let i = 0; i < runs; i++) {
+    const page = await browser.newPage();
+    // load the lab and the labx module first, so the sweep's timing is the sweep's alone
+    await page.goto(`http://127.0.0.1:${port}${mount}#/lab?preset=breaker-playground`);
+    await page.getByTestId("pg-state").waitFor();
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+      }).observe({ type: "longtask" });
+    });
+    await page.getByTestId("preset").selectOption("jitter");
+    const progress = page.getByTestId("jitter-progress");
+    await progress.and(page.locator('[data-done="true"]')).waitFor({ timeout: 60_000 });
+    const result = {
+      sweep_ms: Number(await progress.getAttribute("data-total-ms")),
+      longest_slice_ms: Number(await progress.getAttribute("data-longest-slice-ms")),
+      long_tasks_ms: await page.evaluate(() => window.__longTasks),
+      browser: browser.version(),
+    };
+    console.log(JSON.stringify(result));
+    await page.close();
+  }
+  await browser.close();
+} finally {
+  server.kill();
+}
