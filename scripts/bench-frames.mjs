@@ -9,18 +9,13 @@
 // fast-forwarded past 15 s first; only frames after that, at the speed measured, are counted.
 // The page keeps each frame's time in a ring buffer it shows in the readout's `data-frames`
 // (oldest first) with the running frame count in `data-count`.
-import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
+import { withPage } from "./bench-page.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
 const speeds = (process.argv[3] ?? "1,10").split(",");
 const port = Number(process.env.BENCH_PORT ?? 4198);
-const mount = "/course/unit-3/faultline/";
 const RATE = 2500; // rate.shoppers; ×2 after the flash sale at 15 s
 const FLASH_AT_S = 15;
-const server = spawn("node", ["tests/e2e/serve.mjs", "--dist", process.env.E2E_DIST ?? "dist", "--port", String(port), "--mount", mount], {
-  stdio: "ignore",
-});
 
 const pct = (sorted, q) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((q / 100) * sorted.length))) - 1];
 
@@ -37,17 +32,12 @@ async function readFrames(page) {
   }));
 }
 
-try {
-  await new Promise((r) => setTimeout(r, 500));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+await withPage(port, async (browser, base) => {
   for (const speed of speeds) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}${mount}#/lab?preset=flash-sale&seed=7&k=rate.shoppers:${RATE}`);
+    await page.goto(`${base}#/lab?preset=flash-sale&seed=7&k=rate.shoppers:${RATE}`);
     await page.getByTestId("frame-p95").waitFor({ timeout: 60_000 });
     // fast-forward past the flash sale, then run at the speed measured
     await page.getByTestId("speed").selectOption("25");
@@ -97,7 +87,4 @@ try {
     );
     await page.close();
   }
-  await browser.close();
-} finally {
-  server.kill();
-}
+});

@@ -3,25 +3,14 @@
 // and prints JSON: total wall time of the sweep, its longest slice (work + chart drawing) and the
 // main thread's long tasks (> 50 ms) seen by a PerformanceObserver while it ran.
 // Usage: node scripts/bench-jitter.mjs [runs]
-import { chromium } from "@playwright/test";
-import { spawn } from "node:child_process";
+import { withPage } from "./bench-page.mjs";
 
 const runs = Number(process.argv[2] ?? 3);
-const port = 4198;
-const mount = "/course/unit-3/faultline/";
-const server = spawn("node", ["tests/e2e/serve.mjs", "--dist", process.env.E2E_DIST ?? "dist", "--port", String(port), "--mount", mount], {
-  stdio: "ignore",
-});
-try {
-  await new Promise((r) => setTimeout(r, 500));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-  });
+await withPage(4197, async (browser, base) => {
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage();
     // load the lab and the labx module first, so the sweep's timing is the sweep's alone
-    await page.goto(`http://127.0.0.1:${port}${mount}#/lab?preset=breaker-playground`);
+    await page.goto(`${base}#/lab?preset=breaker-playground`);
     await page.getByTestId("pg-state").waitFor();
     await page.evaluate(() => {
       window.__longTasks = [];
@@ -41,7 +30,4 @@ try {
     console.log(JSON.stringify(result));
     await page.close();
   }
-  await browser.close();
-} finally {
-  server.kill();
-}
+});

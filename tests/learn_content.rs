@@ -4,9 +4,12 @@
 #[path = "../src/ui/learn/content.rs"]
 mod content;
 
-/// `content.rs` refers to `crate::route`: in this test crate, that is the library's.
+/// `content.rs` refers to `crate::route` and `crate::lab`: in this test crate, the library's.
 mod route {
     pub use faultline::route::*;
+}
+mod lab {
+    pub use faultline::lab::*;
 }
 
 use content::{parse_index, split, ChapterMeta, Segment, WidgetKind};

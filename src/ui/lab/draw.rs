@@ -54,6 +54,31 @@ pub struct Scene<'a> {
     pub moving: bool,
 }
 
+/// Takes `sim`'s snapshot into `snap` (kept between frames, so no allocation) and draws it on
+/// `canvas` in the theme for `dark`.
+pub fn engine_frame(
+    canvas: &web_sys::HtmlCanvasElement,
+    sim: Option<&crate::sim::Simulation>,
+    snap: &mut Snapshot,
+    scene: &Scene,
+    dark: bool,
+) {
+    use wasm_bindgen::JsCast;
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<Ctx>().ok())
+    else {
+        return;
+    };
+    if let Some(sim) = sim {
+        sim.snapshot_into(snap);
+    }
+    let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+    frame(&ctx, w, h, snap, scene, &theme(dark));
+}
+
 /// Draws the whole frame.
 pub fn frame(c: &Ctx, w: f64, h: f64, snap: &Snapshot, scene: &Scene, t: &Theme) {
     c.set_fill_style_str(t.bg);

@@ -24,7 +24,6 @@ use crate::ui::lazy::LazyView;
 use breaker::BreakerPanels;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 
 /// Speeds offered, simulated seconds per real second.
 const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
@@ -132,32 +131,18 @@ impl Loop {
         let Some(canvas) = self.canvas.get_untracked() else {
             return;
         };
-        let Some(ctx) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
-        self.engine.with_value(|e| {
-            if let Some(sim) = e {
-                self.snap.update_value(|s| sim.snapshot_into(s));
-            }
-        });
         let (reduced, dark) = self.prefs.get_value();
-        let moving = !reduced;
-        let theme = draw::theme(dark);
-        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-        self.nodes.with_value(|nodes| {
-            self.edges.with_value(|edges| {
-                self.snap.with_value(|snap| {
-                    let scene = draw::Scene {
-                        nodes,
-                        edges,
-                        moving,
-                    };
-                    draw::frame(&ctx, w, h, snap, &scene, &theme);
+        self.engine.with_value(|e| {
+            self.snap.update_value(|snap| {
+                self.nodes.with_value(|nodes| {
+                    self.edges.with_value(|edges| {
+                        let scene = draw::Scene {
+                            nodes,
+                            edges,
+                            moving: !reduced,
+                        };
+                        draw::engine_frame(&canvas, e.as_ref(), snap, &scene, dark);
+                    })
                 })
             })
         });

@@ -17,7 +17,6 @@ use crate::ui::lab::draw;
 use crate::ui::learn::content::{escape, WidgetSpec};
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use std::cell::Cell;
 
 /// The speed a widget starts at, simulated seconds per real second (the menu offers 1, 5, 20).
@@ -204,31 +203,18 @@ impl Loop {
         let Some(canvas) = self.canvas.get_untracked() else {
             return;
         };
-        let Some(ctx) = canvas
-            .get_context("2d")
-            .ok()
-            .flatten()
-            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        else {
-            return;
-        };
-        self.engine.with_value(|e| {
-            if let Some(sim) = e {
-                self.snap.update_value(|s| sim.snapshot_into(s));
-            }
-        });
         let (reduced, dark) = self.prefs.get_value();
-        let theme = draw::theme(dark);
-        let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-        self.nodes.with_value(|nodes| {
-            self.edges.with_value(|edges| {
-                self.snap.with_value(|snap| {
-                    let scene = draw::Scene {
-                        nodes,
-                        edges,
-                        moving: !reduced,
-                    };
-                    draw::frame(&ctx, w, h, snap, &scene, &theme);
+        self.engine.with_value(|e| {
+            self.snap.update_value(|snap| {
+                self.nodes.with_value(|nodes| {
+                    self.edges.with_value(|edges| {
+                        let scene = draw::Scene {
+                            nodes,
+                            edges,
+                            moving: !reduced,
+                        };
+                        draw::engine_frame(&canvas, e.as_ref(), snap, &scene, dark);
+                    })
                 })
             })
         });

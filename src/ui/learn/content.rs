@@ -293,19 +293,7 @@ fn attributes(mut s: &str) -> Option<Vec<(&str, &str)>> {
 }
 
 /// `s` with the HTML special characters escaped, for text and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::lab::panels::escape;
 
 /// The chapter list of `#/learn`: an ordered list of linked titles, summaries and reading times.
 pub fn list_html(index: &[ChapterMeta]) -> String {
