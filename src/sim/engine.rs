@@ -690,7 +690,8 @@ impl Simulation {
                 self.new_request(client, u32::MAX);
                 if rate > 0.0 {
                     let dt = from_secs(self.rng.exponential(mean_gap));
-                    self.queue.push(self.now + dt, Ev::Arrival { client, gen });
+                    self.queue
+                        .push_hot(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
             Ev::Wake { client, user } => self.new_request(client, user),
@@ -1327,7 +1328,7 @@ impl Simulation {
             };
         }
         ms = ms * factor + add;
-        self.queue.push(now + from_ms(ms), Ev::WorkDone(c, inc));
+        self.queue.push_hot(now + from_ms(ms), Ev::WorkDone(c, inc));
     }
 
     /// Whether the job is still being served by a replica that has not restarted since.
