@@ -33,7 +33,9 @@ fn key(time: Time, seq: u64) -> u128 {
 ///   arrival that starts a job schedules both the job's end and the next arrival.
 pub struct EventQueue<E> {
     /// The heap is `heap[..len]`; the slots above are spare (kept, so that growing back costs no
-    /// call into `Vec`, which the size-optimised build does not inline).
+    /// call into `Vec`, which the size-optimised build does not inline), and their keys are
+    /// `u128::MAX`, above every real key: a sift-down then stops at them by itself, bounded by
+    /// `heap.len()`, against which the compiler drops the bounds checks.
     heap: Vec<Entry<E>>,
     len: usize,
     seq: u64,
@@ -95,7 +97,7 @@ impl<E: Copy> EventQueue<E> {
                 (entry, p)
             };
             self.hole = false;
-            sift_down(self.heap.as_mut_slice(), self.len, early);
+            sift_down(self.heap.as_mut_slice(), early);
             self.sift_up_new(late);
             return;
         }
@@ -161,10 +163,14 @@ impl<E: Copy> EventQueue<E> {
                         self.hole = false;
                         return None;
                     }
-                    self.heap.as_slice()[self.len]
+                    let last = &mut self.heap.as_mut_slice()[self.len];
+                    let fill = *last;
+                    // the slot becomes spare
+                    last.key = u128::MAX;
+                    fill
                 }
             };
-            sift_down(self.heap.as_mut_slice(), self.len, fill);
+            sift_down(self.heap.as_mut_slice(), fill);
             self.hole = false;
         } else if self.len == 0 {
             return None;
@@ -189,10 +195,11 @@ impl<E: Copy> EventQueue<E> {
     }
 }
 
-/// Puts `entry` at the root of the heap `h[..n]` (replacing what is there) and sifts it down to
-/// its place.
+/// Puts `entry` at the root of the heap (replacing what is there) and sifts it down to its place.
+/// `h` is the whole buffer: the spare slots past the heap, keyed `u128::MAX`, never move up.
 #[inline(always)]
-fn sift_down<E: Copy>(h: &mut [Entry<E>], n: usize, entry: Entry<E>) {
+fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
+    let n = h.len();
     let k = entry.key;
     let mut i = 0;
     loop {
