@@ -35,7 +35,8 @@ pub struct EventQueue<E> {
     /// The heap is `heap[..len]`; the slots above are spare (kept, so that growing back costs no
     /// call into `Vec`, which the size-optimised build does not inline), and their keys are
     /// `u128::MAX`, above every real key: a sift-down then stops at them by itself, bounded by
-    /// `heap.len()`, against which the compiler drops the bounds checks.
+    /// `heap.len()`, against which the compiler drops the bounds checks. That length is kept odd
+    /// (or zero), so a sift-down never meets a node with a single child.
     heap: Vec<Entry<E>>,
     len: usize,
     seq: u64,
@@ -110,6 +111,14 @@ impl<E: Copy> EventQueue<E> {
         let i = self.len;
         if i == self.heap.len() {
             self.heap.push(entry);
+            if self.heap.len() % 2 == 0 {
+                // keep the buffer's length odd: then every node with a left child in it also has
+                // a right one, spare if not real
+                self.heap.push(Entry {
+                    key: u128::MAX,
+                    ..entry
+                });
+            }
         }
         self.len = i + 1;
         sift_up(self.heap.as_mut_slice(), i, entry);
@@ -204,13 +213,12 @@ fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
     let mut i = 0;
     loop {
         let mut child = 2 * i + 1;
-        if child >= n {
+        // `n` is odd: a left child in the buffer has a right one too
+        if child + 1 >= n {
             break;
         }
-        if child + 1 < n {
-            // branch-free: which child is smaller is a coin flip the CPU cannot predict
-            child += (h[child + 1].key < h[child].key) as usize;
-        }
+        // branch-free: which child is smaller is a coin flip the CPU cannot predict
+        child += (h[child + 1].key < h[child].key) as usize;
         if k <= h[child].key {
             break;
         }
