@@ -111,7 +111,7 @@ impl<E: Copy> EventQueue<E> {
         let i = self.len;
         if i == self.heap.len() {
             self.heap.push(entry);
-            if self.heap.len() % 2 == 0 {
+            if self.heap.len().is_multiple_of(2) {
                 // keep the buffer's length odd: then every node with a left child in it also has
                 // a right one, spare if not real
                 self.heap.push(Entry {
@@ -274,7 +274,7 @@ mod tests {
             if !(x >> 33).is_multiple_of(3) || reference.is_empty() {
                 let t = now + (x >> 40) % 8;
                 id += 1;
-                if id % 2 == 0 {
+                if id.is_multiple_of(2) {
                     q.push_hot(t, id);
                 } else {
                     q.push(t, id);
