@@ -690,7 +690,8 @@ impl Simulation {
                 self.new_request(client, u32::MAX);
                 if rate > 0.0 {
                     let dt = from_secs(self.rng.exponential(mean_gap));
-                    self.queue.push(self.now + dt, Ev::Arrival { client, gen });
+                    self.queue
+                        .push_hot(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
             Ev::Wake { client, user } => self.new_request(client, user),
@@ -1270,6 +1271,7 @@ impl Simulation {
         let rep = &self.replicas[r as usize];
         let svc = &self.services[s as usize];
         if rep.busy < rep.workers {
+            self.touch(r);
             self.start(c, r, false);
         } else if rep.queue.len() >= svc.shed_queue {
             self.service_stats[s as usize].shed += 1;
@@ -1287,8 +1289,9 @@ impl Simulation {
         }
     }
 
+    /// A worker of replica `r` starts on `c`. The caller has brought the replica's areas up to now
+    /// ([`Self::touch`]).
     fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
-        self.touch(r);
         let (s, busy, workers, inc, factor, add) = {
             let rep = &mut self.replicas[r as usize];
             rep.busy += 1;
@@ -1325,7 +1328,7 @@ impl Simulation {
             };
         }
         ms = ms * factor + add;
-        self.queue.push(now + from_ms(ms), Ev::WorkDone(c, inc));
+        self.queue.push_hot(now + from_ms(ms), Ev::WorkDone(c, inc));
     }
 
     /// Whether the job is still being served by a replica that has not restarted since.
@@ -1496,7 +1499,8 @@ impl Simulation {
     }
 
     /// Free workers take waiting requests; those cancelled, past their deadline or (with load
-    /// shedding) waiting too long are answered at once instead of served.
+    /// shedding) waiting too long are answered at once instead of served. The caller has touched
+    /// the replica at this instant, so its areas are accounted before the queue changes.
     #[inline(always)]
     fn next_from_queue(&mut self, r: u32) {
         let s = self.replicas[r as usize].service as usize;
@@ -1509,8 +1513,7 @@ impl Simulation {
             if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
                 return;
             }
-            // account the queue area up to now before its length changes
-            self.touch(r);
+            // the queue area is already accounted up to now: `finish_inline` touched the replica
             let rep = &mut self.replicas[r as usize];
             let next = if lifo {
                 rep.queue.pop_back()

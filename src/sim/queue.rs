@@ -33,7 +33,10 @@ fn key(time: Time, seq: u64) -> u128 {
 ///   arrival that starts a job schedules both the job's end and the next arrival.
 pub struct EventQueue<E> {
     /// The heap is `heap[..len]`; the slots above are spare (kept, so that growing back costs no
-    /// call into `Vec`, which the size-optimised build does not inline).
+    /// call into `Vec`, which the size-optimised build does not inline), and their keys are
+    /// `u128::MAX`, above every real key: a sift-down then stops at them by itself, bounded by
+    /// `heap.len()`, against which the compiler drops the bounds checks. That length is kept odd
+    /// (or zero), so a sift-down never meets a node with a single child.
     heap: Vec<Entry<E>>,
     len: usize,
     seq: u64,
@@ -61,6 +64,21 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// [`Self::push`], with its commonest case — the first push after a pop, parked beside the
+    /// hole — inlined at the call site, saving the call for the engine's hottest pushes.
+    #[inline(always)]
+    pub fn push_hot(&mut self, time: Time, event: E) {
+        if self.hole && self.pending.is_none() {
+            self.seq += 1;
+            self.pending = Some(Entry {
+                key: key(time, self.seq),
+                event,
+            });
+        } else {
+            self.push(time, event);
+        }
+    }
+
     /// Schedules `event` at `time`.
     #[inline]
     pub fn push(&mut self, time: Time, event: E) {
@@ -80,7 +98,7 @@ impl<E: Copy> EventQueue<E> {
                 (entry, p)
             };
             self.hole = false;
-            sift_down(self.heap.as_mut_slice(), self.len, early);
+            sift_down(self.heap.as_mut_slice(), early);
             self.sift_up_new(late);
             return;
         }
@@ -93,6 +111,14 @@ impl<E: Copy> EventQueue<E> {
         let i = self.len;
         if i == self.heap.len() {
             self.heap.push(entry);
+            if self.heap.len().is_multiple_of(2) {
+                // keep the buffer's length odd: then every node with a left child in it also has
+                // a right one, spare if not real
+                self.heap.push(Entry {
+                    key: u128::MAX,
+                    ..entry
+                });
+            }
         }
         self.len = i + 1;
         sift_up(self.heap.as_mut_slice(), i, entry);
@@ -146,10 +172,14 @@ impl<E: Copy> EventQueue<E> {
                         self.hole = false;
                         return None;
                     }
-                    self.heap.as_slice()[self.len]
+                    let last = &mut self.heap.as_mut_slice()[self.len];
+                    let fill = *last;
+                    // the slot becomes spare
+                    last.key = u128::MAX;
+                    fill
                 }
             };
-            sift_down(self.heap.as_mut_slice(), self.len, fill);
+            sift_down(self.heap.as_mut_slice(), fill);
             self.hole = false;
         } else if self.len == 0 {
             return None;
@@ -174,21 +204,21 @@ impl<E: Copy> EventQueue<E> {
     }
 }
 
-/// Puts `entry` at the root of the heap `h[..n]` (replacing what is there) and sifts it down to
-/// its place.
+/// Puts `entry` at the root of the heap (replacing what is there) and sifts it down to its place.
+/// `h` is the whole buffer: the spare slots past the heap, keyed `u128::MAX`, never move up.
 #[inline(always)]
-fn sift_down<E: Copy>(h: &mut [Entry<E>], n: usize, entry: Entry<E>) {
+fn sift_down<E: Copy>(h: &mut [Entry<E>], entry: Entry<E>) {
+    let n = h.len();
     let k = entry.key;
     let mut i = 0;
     loop {
         let mut child = 2 * i + 1;
-        if child >= n {
+        // `n` is odd: a left child in the buffer has a right one too
+        if child + 1 >= n {
             break;
         }
-        if child + 1 < n {
-            // branch-free: which child is smaller is a coin flip the CPU cannot predict
-            child += (h[child + 1].key < h[child].key) as usize;
-        }
+        // branch-free: which child is smaller is a coin flip the CPU cannot predict
+        child += (h[child + 1].key < h[child].key) as usize;
         if k <= h[child].key {
             break;
         }
@@ -244,7 +274,11 @@ mod tests {
             if !(x >> 33).is_multiple_of(3) || reference.is_empty() {
                 let t = now + (x >> 40) % 8;
                 id += 1;
-                q.push(t, id);
+                if id.is_multiple_of(2) {
+                    q.push_hot(t, id);
+                } else {
+                    q.push(t, id);
+                }
                 reference.push((t, id));
             } else {
                 // ids grow with insertion, so (time, id) is the expected order
