@@ -33,7 +33,11 @@ pub fn App() -> impl IntoView {
                 Route::Lesson(slug) => view! { <LessonPage slug=slug /> }.into_any(),
                 // a second wasm module, downloaded when the page is first opened
                 Route::Flashcards => view! { <LazyFlashcardsPage /> }.into_any(),
-                Route::Bench => view! { <crate::ui::BenchPage /> }.into_any(),
+                // the benchmark page lives in the labx module: the first load does without it
+                Route::Bench => view! {
+                    <crate::ui::lazy::LazyView module=crate::ui::labx::LABX arg="bench" />
+                }
+                .into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path=path /> }.into_any(),
             }}
         </main>

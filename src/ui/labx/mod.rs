@@ -22,8 +22,8 @@ pub const LABX: LazyModule = LazyModule {
     id: "labx",
 };
 
-/// The extra view named `what`: "breaker-playground", "lock-saga", "partition-quorum" or
-/// "jitter"; or a lesson's widget, "lesson" and its encoded [`WidgetSpec`] on the next lines.
+/// The extra view named `what`: "breaker-playground", "lock-saga", "partition-quorum",
+/// "jitter" or "bench" (the engine benchmark page); or a lesson's widget, "lesson" and its encoded [`WidgetSpec`] on the next lines.
 #[component]
 pub fn Extra(what: String) -> impl IntoView {
     if let Some(spec) = what.strip_prefix("lesson\n") {
@@ -38,6 +38,7 @@ pub fn Extra(what: String) -> impl IntoView {
         "lock-saga" => view! { <SagaView /> }.into_any(),
         "partition-quorum" => view! { <QuorumView /> }.into_any(),
         "jitter" => view! { <JitterView /> }.into_any(),
+        "bench" => view! { <crate::ui::BenchPage /> }.into_any(),
         other => {
             view! { <p role="alert">{format!("There is no view called {other:?}.")}</p> }.into_any()
         }
