@@ -54,29 +54,65 @@ pub struct Scene<'a> {
     pub moving: bool,
 }
 
-/// Takes `sim`'s snapshot into `snap` (kept between frames, so no allocation) and draws it on
-/// `canvas` in the theme for `dark`.
-pub fn engine_frame(
-    canvas: &web_sys::HtmlCanvasElement,
-    sim: Option<&crate::sim::Simulation>,
-    snap: &mut Snapshot,
-    scene: &Scene,
-    dark: bool,
-) {
-    use wasm_bindgen::JsCast;
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<Ctx>().ok())
-    else {
-        return;
-    };
-    if let Some(sim) = sim {
-        sim.snapshot_into(snap);
+/// The engine and the drawing state a canvas view keeps between frames (outside signals).
+#[derive(Clone, Copy)]
+pub struct Stage {
+    /// The running engine, if any.
+    pub engine: Local<Option<crate::sim::Simulation>>,
+    /// The snapshot, reused frame after frame (no allocation per frame).
+    pub snap: Local<Snapshot>,
+    /// Node positions.
+    pub nodes: Local<Vec<NodePos>>,
+    /// Edge ends, indices into `nodes`.
+    pub edges: Local<Vec<(usize, usize)>>,
+}
+
+type Local<T> = leptos::prelude::StoredValue<T, leptos::prelude::LocalStorage>;
+
+impl Stage {
+    /// Empty: no engine yet.
+    pub fn new() -> Stage {
+        use leptos::prelude::StoredValue;
+        Stage {
+            engine: StoredValue::new_local(None),
+            snap: StoredValue::new_local(Snapshot::default()),
+            nodes: StoredValue::new_local(Vec::new()),
+            edges: StoredValue::new_local(Vec::new()),
+        }
     }
-    let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
-    frame(&ctx, w, h, snap, scene, &theme(dark));
+
+    /// Takes the engine's snapshot and draws it on `canvas`, in the theme for `dark`, with the
+    /// messages in flight unless `reduced` (reduced motion).
+    pub fn draw(self, canvas: &web_sys::HtmlCanvasElement, reduced: bool, dark: bool) {
+        use leptos::prelude::{UpdateValue, WithValue};
+        use wasm_bindgen::JsCast;
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<Ctx>().ok())
+        else {
+            return;
+        };
+        self.engine.with_value(|e| {
+            if let Some(sim) = e {
+                self.snap.update_value(|s| sim.snapshot_into(s));
+            }
+        });
+        let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+        self.nodes.with_value(|nodes| {
+            self.edges.with_value(|edges| {
+                self.snap.with_value(|snap| {
+                    let scene = Scene {
+                        nodes,
+                        edges,
+                        moving: !reduced,
+                    };
+                    frame(&ctx, w, h, snap, &scene, &theme(dark));
+                })
+            })
+        });
+    }
 }
 
 /// Draws the whole frame.

@@ -12,13 +12,13 @@ mod export;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::frames::{FrameStats, FrameTimes};
 use crate::lab::knobs::{self, Knob};
-use crate::lab::layout::{layout, NodePos};
+use crate::lab::layout::layout;
 use crate::lab::monitor::{self, Alert};
 use crate::lab::panels::{self, BreakerRow};
 use crate::lab::presets::{self, Kind, Variant, PRESETS};
 use crate::lab::state::{build, LabState};
 use crate::lab::trace;
-use crate::sim::{Simulation, Snapshot};
+use crate::sim::Simulation;
 use crate::ui::labx::LABX;
 use crate::ui::lazy::LazyView;
 use breaker::BreakerPanels;
@@ -56,10 +56,8 @@ type Local<T> = StoredValue<T, LocalStorage>;
 /// Everything the frame loop needs; all fields are cheap handles.
 #[derive(Clone, Copy)]
 struct Loop {
-    engine: Local<Option<Simulation>>,
-    snap: Local<Snapshot>,
-    nodes: Local<Vec<NodePos>>,
-    edges: Local<Vec<(usize, usize)>>,
+    /// The engine, its snapshot and the layout.
+    stage: draw::Stage,
     canvas: NodeRef<Canvas>,
     chart: NodeRef<Canvas>,
     playing: RwSignal<bool>,
@@ -108,7 +106,7 @@ impl Loop {
         self.last_frame.set_value(now);
         if self.playing.get_untracked() {
             let advance = (dt_ms * self.speed.get_untracked() * 1e6) as u64;
-            self.engine.update_value(|e| {
+            self.stage.engine.update_value(|e| {
                 if let Some(sim) = e {
                     sim.step_until(sim.now() + advance);
                 }
@@ -128,24 +126,10 @@ impl Loop {
     }
 
     fn draw(self) {
-        let Some(canvas) = self.canvas.get_untracked() else {
-            return;
-        };
-        let (reduced, dark) = self.prefs.get_value();
-        self.engine.with_value(|e| {
-            self.snap.update_value(|snap| {
-                self.nodes.with_value(|nodes| {
-                    self.edges.with_value(|edges| {
-                        let scene = draw::Scene {
-                            nodes,
-                            edges,
-                            moving: !reduced,
-                        };
-                        draw::engine_frame(&canvas, e.as_ref(), snap, &scene, dark);
-                    })
-                })
-            })
-        });
+        if let Some(canvas) = self.canvas.get_untracked() {
+            let (reduced, dark) = self.prefs.get_value();
+            self.stage.draw(&canvas, reduced, dark);
+        }
     }
 
     fn refresh_readout(self) {
@@ -153,7 +137,7 @@ impl Loop {
             media("(prefers-reduced-motion: reduce)"),
             media("(prefers-color-scheme: dark)"),
         ));
-        let r = self.engine.with_value(|e| {
+        let r = self.stage.engine.with_value(|e| {
             let sim = e.as_ref()?;
             // the counters only: a full report (every histogram's percentiles) is too slow per readout
             let g = sim.global_stats();
@@ -220,7 +204,7 @@ impl Loop {
         let Some(canvas) = self.chart.get_untracked() else {
             return;
         };
-        self.engine.with_value(|e| {
+        self.stage.engine.with_value(|e| {
             if let Some(sim) = e {
                 // redraw only for a new sample (once per simulated second) or a new theme
                 let key = (
@@ -264,10 +248,7 @@ pub fn LabPage() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let chart_ref = NodeRef::<Canvas>::new();
     let lp = Loop {
-        engine: StoredValue::new_local(None),
-        snap: StoredValue::new_local(Snapshot::default()),
-        nodes: StoredValue::new_local(Vec::new()),
-        edges: StoredValue::new_local(Vec::new()),
+        stage: draw::Stage::new(),
         canvas,
         chart: chart_ref,
         playing,
@@ -289,7 +270,7 @@ pub fn LabPage() -> impl IntoView {
     Effect::new(move |_| {
         let st = state.get();
         if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
-            lp.engine.set_value(None);
+            lp.stage.engine.set_value(None);
             write_url(&st);
             return;
         }
@@ -319,9 +300,9 @@ pub fn LabPage() -> impl IntoView {
                 (idx(a), idx(b))
             })
             .collect();
-        lp.nodes.set_value(nodes);
-        lp.edges.set_value(edges);
-        lp.engine.set_value(Some(sim));
+        lp.stage.nodes.set_value(nodes);
+        lp.stage.edges.set_value(edges);
+        lp.stage.engine.set_value(Some(sim));
         lp.chart_key.set_value(None);
         lp.refresh_readout();
         write_url(&st);
@@ -418,7 +399,7 @@ pub fn LabPage() -> impl IntoView {
                 </button>
                 <button type="button" data-testid="step" title="Advance 100 ms of simulated time" on:click=move |_| {
                     playing.set(false);
-                    lp.engine.update_value(|e| if let Some(sim) = e { sim.step_until(sim.now() + 100_000_000) });
+                    lp.stage.engine.update_value(|e| if let Some(sim) = e { sim.step_until(sim.now() + 100_000_000) });
                     lp.refresh_readout();
                 }>"Step 100 ms"</button>
                 <label>
@@ -494,11 +475,11 @@ pub fn LabPage() -> impl IntoView {
                     <canvas node_ref=chart_ref width="520" height="260" role="img"
                         aria-label="User requests per second by outcome over the last two simulated minutes"></canvas>
                     <figcaption>"User requests per second: ok (solid line), errors (dashed), timeouts (dotted), rejected (dash-dot)."</figcaption>
-                    <export::LabExport engine=lp.engine state=state topology=canvas chart=chart_ref />
+                    <export::LabExport engine=lp.stage.engine state=state topology=canvas chart=chart_ref />
                 </figure>
             </div>
             <BreakerPanels rows=Signal::derive(move || readout.get().breakers) />
-            <TraceView engine=lp.engine traced=Signal::derive(move || readout.get().traced) />
+            <TraceView engine=lp.stage.engine traced=Signal::derive(move || readout.get().traced) />
             </div>
         </section>
     }

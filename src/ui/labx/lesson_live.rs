@@ -8,11 +8,11 @@
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
-use crate::lab::layout::{edge_ends, layout, NodePos};
+use crate::lab::layout::{edge_ends, layout};
 use crate::lab::monitor;
 use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
-use crate::sim::{time, Scenario, Simulation, Snapshot};
+use crate::sim::{time, Scenario, Simulation};
 use crate::ui::lab::draw;
 use crate::ui::learn::content::{escape, WidgetSpec};
 use leptos::html::{Canvas, Div};
@@ -88,10 +88,8 @@ type Local<T> = StoredValue<T, LocalStorage>;
 /// What the frame loop needs; all fields are cheap handles.
 #[derive(Clone, Copy)]
 struct Loop {
-    engine: Local<Option<Simulation>>,
-    snap: Local<Snapshot>,
-    nodes: Local<Vec<NodePos>>,
-    edges: Local<Vec<(usize, usize)>>,
+    /// The engine, its snapshot and the layout.
+    stage: draw::Stage,
     canvas: NodeRef<Canvas>,
     playing: RwSignal<bool>,
     speed: RwSignal<f64>,
@@ -176,7 +174,7 @@ impl Loop {
         // off screen the run holds still: no stepping, no drawing
         if self.on_screen.get_value() {
             let advance = (dt_ms * self.speed.get_untracked() * 1e6) as u64;
-            self.engine.update_value(|e| {
+            self.stage.engine.update_value(|e| {
                 if let Some(sim) = e {
                     sim.step_until(sim.now() + advance);
                 }
@@ -200,28 +198,14 @@ impl Loop {
     }
 
     fn draw(self) {
-        let Some(canvas) = self.canvas.get_untracked() else {
-            return;
-        };
-        let (reduced, dark) = self.prefs.get_value();
-        self.engine.with_value(|e| {
-            self.snap.update_value(|snap| {
-                self.nodes.with_value(|nodes| {
-                    self.edges.with_value(|edges| {
-                        let scene = draw::Scene {
-                            nodes,
-                            edges,
-                            moving: !reduced,
-                        };
-                        draw::engine_frame(&canvas, e.as_ref(), snap, &scene, dark);
-                    })
-                })
-            })
-        });
+        if let Some(canvas) = self.canvas.get_untracked() {
+            let (reduced, dark) = self.prefs.get_value();
+            self.stage.draw(&canvas, reduced, dark);
+        }
     }
 
     fn refresh_readout(self) {
-        let r = self.engine.with_value(|e| {
+        let r = self.stage.engine.with_value(|e| {
             let sim = e.as_ref()?;
             let last = sim.series().back();
             let names: Vec<&str> = sim.edge_names().collect();
@@ -280,9 +264,11 @@ impl Loop {
     fn load(self, scenario: Scenario) -> Result<(), String> {
         let nodes = layout(&scenario);
         let sim = Simulation::new(scenario).map_err(|e| e.to_string())?;
-        self.edges.set_value(edge_ends(&nodes, sim.edge_names()));
-        self.nodes.set_value(nodes);
-        self.engine.set_value(Some(sim));
+        self.stage
+            .edges
+            .set_value(edge_ends(&nodes, sim.edge_names()));
+        self.stage.nodes.set_value(nodes);
+        self.stage.engine.set_value(Some(sim));
         self.draw();
         self.refresh_readout();
         Ok(())
@@ -354,10 +340,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
     let readout_box = NodeRef::<Div>::new();
     let canvas = NodeRef::<Canvas>::new();
     let lp = Loop {
-        engine: StoredValue::new_local(None),
-        snap: StoredValue::new_local(Snapshot::default()),
-        nodes: StoredValue::new_local(Vec::new()),
-        edges: StoredValue::new_local(Vec::new()),
+        stage: draw::Stage::new(),
         canvas,
         playing,
         speed,
