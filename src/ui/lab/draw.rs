@@ -54,6 +54,29 @@ pub struct Scene<'a> {
     pub moving: bool,
 }
 
+/// The page's clock, ms (`performance.now()`).
+pub fn now_ms() -> f64 {
+    leptos::prelude::window()
+        .performance()
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// The person's display preferences: (reduced motion, dark theme), from media queries.
+pub fn prefs() -> (bool, bool) {
+    let media = |query: &str| {
+        leptos::prelude::window()
+            .match_media(query)
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
+    };
+    (
+        media("(prefers-reduced-motion: reduce)"),
+        media("(prefers-color-scheme: dark)"),
+    )
+}
+
 /// The engine and the drawing state a canvas view keeps between frames (outside signals).
 #[derive(Clone, Copy)]
 pub struct Stage {

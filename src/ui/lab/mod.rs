@@ -75,18 +75,6 @@ struct Loop {
     chart_key: Local<Option<(Option<f64>, usize, bool)>>,
 }
 
-fn now_ms() -> f64 {
-    window().performance().map(|p| p.now()).unwrap_or(0.0)
-}
-
-fn media(query: &str) -> bool {
-    window()
-        .match_media(query)
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches())
-}
-
 impl Loop {
     fn schedule(self) {
         if self.stopped.try_get_value().unwrap_or(true) {
@@ -101,7 +89,7 @@ impl Loop {
         if self.stopped.try_get_value().unwrap_or(true) {
             return;
         }
-        let now = now_ms();
+        let now = draw::now_ms();
         let dt_ms = (now - self.last_frame.get_value()).clamp(0.0, 100.0);
         self.last_frame.set_value(now);
         if self.playing.get_untracked() {
@@ -112,7 +100,7 @@ impl Loop {
                 }
             });
         }
-        let stepped = now_ms();
+        let stepped = draw::now_ms();
         self.draw();
         if now - self.last_readout.get_value() > 250.0 {
             self.last_readout.set_value(now);
@@ -120,7 +108,7 @@ impl Loop {
         } else {
             self.draw_chart();
         }
-        let (end, engine_ms) = (now_ms(), stepped - now);
+        let (end, engine_ms) = (draw::now_ms(), stepped - now);
         self.frames.update_value(|f| f.push(end - now, engine_ms));
         self.schedule();
     }
@@ -133,10 +121,7 @@ impl Loop {
     }
 
     fn refresh_readout(self) {
-        self.prefs.set_value((
-            media("(prefers-reduced-motion: reduce)"),
-            media("(prefers-color-scheme: dark)"),
-        ));
+        self.prefs.set_value(draw::prefs());
         let r = self.stage.engine.with_value(|e| {
             let sim = e.as_ref()?;
             // the counters only: a full report (every histogram's percentiles) is too slow per readout
@@ -254,14 +239,11 @@ pub fn LabPage() -> impl IntoView {
         playing,
         speed,
         readout,
-        last_frame: StoredValue::new_local(now_ms()),
+        last_frame: StoredValue::new_local(draw::now_ms()),
         last_readout: StoredValue::new_local(0.0),
         handle: StoredValue::new_local(None),
         stopped: StoredValue::new_local(false),
-        prefs: StoredValue::new_local((
-            media("(prefers-reduced-motion: reduce)"),
-            media("(prefers-color-scheme: dark)"),
-        )),
+        prefs: StoredValue::new_local(draw::prefs()),
         frames: StoredValue::new_local(FrameTimes::default()),
         chart_key: StoredValue::new_local(None),
     };
@@ -310,7 +292,7 @@ pub fn LabPage() -> impl IntoView {
 
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
-            lp.last_frame.set_value(now_ms());
+            lp.last_frame.set_value(draw::now_ms());
             lp.schedule();
         }
     });

@@ -42,28 +42,56 @@ pub fn ExtraWidget(spec: WidgetSpec) -> impl IntoView {
         WidgetKind::JitterChart => "Jitter chart",
     };
     let variant = spec.variant.clone().map(|v| format!(" · {v} variant"));
+    let view = match (spec.kind, spec.preset.as_str()) {
+        (WidgetKind::BreakerPlayground, _) => view! { <PlaygroundView /> }.into_any(),
+        (WidgetKind::JitterChart, _) => view! { <JitterView /> }.into_any(),
+        (_, "lock-saga") => view! { <SagaView /> }.into_any(),
+        (_, "partition-quorum") => view! { <QuorumView /> }.into_any(),
+        _ => ().into_any(),
+    };
+    let href = spec.lab_href();
+    view! {
+        <WidgetFrame spec kind=format!("{kind}{}", variant.unwrap_or_default()) live=false
+            link="Run it in the lab" href=href>
+            {view}
+        </WidgetFrame>
+    }
+}
+
+/// The frame every lesson widget shares: the figure with its test hooks, the kind and title, the
+/// caption, the widget's own body, and the link to the lab.
+#[component]
+pub fn WidgetFrame(
+    /// The marker's spec.
+    spec: WidgetSpec,
+    /// What kind of widget, as shown above the title.
+    kind: String,
+    /// A live simulation (styled as such).
+    live: bool,
+    /// The link's text.
+    link: &'static str,
+    /// The link's target (a lab URL fragment).
+    #[prop(into)]
+    href: Signal<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <figure
             class="lesson-widget"
+            class:lesson-widget-live=live
             data-testid="lesson-widget"
             data-widget=spec.kind.name()
             data-preset=spec.preset.clone()
         >
             <figcaption>
-                <span class="lesson-widget-kind">{kind}{variant}</span>
+                <span class="lesson-widget-kind">{kind}</span>
                 <strong class="lesson-widget-title">{spec.title.clone()}</strong>
             </figcaption>
             <p>{spec.caption.clone()}</p>
-            {match (spec.kind, spec.preset.as_str()) {
-                (WidgetKind::BreakerPlayground, _) => view! { <PlaygroundView /> }.into_any(),
-                (WidgetKind::JitterChart, _) => view! { <JitterView /> }.into_any(),
-                (_, "lock-saga") => view! { <SagaView /> }.into_any(),
-                (_, "partition-quorum") => view! { <QuorumView /> }.into_any(),
-                _ => ().into_any(),
-            }}
+            {children()}
             <p>
-                <a class="lesson-widget-run" href=spec.lab_href() data-testid="widget-lab-link">
-                    "Run it in the lab"
+                <a class="lesson-widget-run" href=move || href.get() data-testid="widget-lab-link">
+                    {link}
                 </a>
             </p>
         </figure>

@@ -6,6 +6,7 @@
 //! the lab it starts paused (a lesson may hold several widgets), it runs no animation frame at
 //! all while paused, and while it plays off screen it neither steps the engine nor draws.
 
+use super::lesson::WidgetFrame;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::layout::{edge_ends, layout};
@@ -108,25 +109,6 @@ struct Loop {
     prefs: Local<(bool, bool)>,
 }
 
-fn now_ms() -> f64 {
-    window().performance().map(|p| p.now()).unwrap_or(0.0)
-}
-
-fn media(query: &str) -> bool {
-    window()
-        .match_media(query)
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches())
-}
-
-fn prefs() -> (bool, bool) {
-    (
-        media("(prefers-reduced-motion: reduce)"),
-        media("(prefers-color-scheme: dark)"),
-    )
-}
-
 impl Loop {
     fn is_stopped(self) -> bool {
         self.stopped.try_get_value().unwrap_or(true)
@@ -138,7 +120,7 @@ impl Loop {
             return;
         }
         self.running.set_value(true);
-        self.last_frame.set_value(now_ms());
+        self.last_frame.set_value(draw::now_ms());
         self.last_readout.set_value(0.0);
         self.schedule();
     }
@@ -155,7 +137,7 @@ impl Loop {
         if self.is_stopped() {
             return;
         }
-        let now = now_ms();
+        let now = draw::now_ms();
         if !self.playing.get_untracked() {
             // paused: show where it stopped, then request no more frames until Play
             self.running.set_value(false);
@@ -166,7 +148,7 @@ impl Loop {
         if now - self.last_readout.get_value() > READOUT_MS {
             self.last_readout.set_value(now);
             self.on_screen.set_value(self.canvas_on_screen());
-            self.prefs.set_value(prefs());
+            self.prefs.set_value(draw::prefs());
             self.refresh_readout();
         }
         let dt_ms = (now - self.last_frame.get_value()).clamp(0.0, 100.0);
@@ -352,7 +334,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
         running: StoredValue::new_local(false),
         handle: StoredValue::new_local(None),
         stopped: StoredValue::new_local(false),
-        prefs: StoredValue::new_local(prefs()),
+        prefs: StoredValue::new_local(draw::prefs()),
     };
 
     // a fresh run whenever the variant or a knob changes, or on Restart
@@ -438,19 +420,11 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
             .collect_view()
     };
 
+    let title = spec.title.clone();
     view! {
-        <figure
-            class="lesson-widget lesson-widget-live"
-            data-testid="lesson-widget"
-            data-widget=spec.kind.name()
-            data-preset=spec.preset.clone()
-        >
-            <figcaption>
-                <span class="lesson-widget-kind">"Live simulation"</span>
-                <strong class="lesson-widget-title">{spec.title.clone()}</strong>
-            </figcaption>
-            <p>{spec.caption.clone()}</p>
-            <div class="lab-controls lw-controls" role="group" aria-label=format!("Controls: {}", spec.title)>
+        <WidgetFrame spec kind="Live simulation".to_string() live=true link="Open in the lab"
+            href=Signal::derive(lab_href)>
+            <div class="lab-controls lw-controls" role="group" aria-label=format!("Controls: {title}")>
                 <button type="button" data-testid="widget-play" aria-pressed=move || playing.get().to_string()
                     on:click=toggle>
                     {move || if playing.get() { "⏸ Pause" } else { "▶ Run" }}
@@ -491,12 +465,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
                 view! { <div class="lw-knobs">{rows}</div> }
             }}
             <p class="muted lw-note">"Changing the variant or a setting starts the run again."</p>
-            <p>
-                <a class="lesson-widget-run" href=lab_href data-testid="widget-lab-link">
-                    "Open in the lab"
-                </a>
-            </p>
-        </figure>
+        </WidgetFrame>
     }
 }
 

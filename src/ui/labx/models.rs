@@ -7,6 +7,7 @@ use crate::sim::patterns::jitter_model::{JitterStrategy, JitterSweep, SweepCell}
 use crate::sim::patterns::quorum::{self, QuorumConfig, Replication};
 use crate::sim::patterns::saga::{self, Design, SagaConfig};
 use crate::ui::lab::chart::{self, Axes, Series, Stroke};
+use crate::ui::lab::draw;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::style::RGBColor;
@@ -101,10 +102,6 @@ const SLICE_MS: f64 = 24.0;
 /// How often the charts and the table are redrawn while the sweep runs, ms.
 const REDRAW_MS: f64 = 250.0;
 
-fn now_ms() -> f64 {
-    window().performance().map(|p| p.now()).unwrap_or(0.0)
-}
-
 /// Timing of the sweep: when it started, the longest slice (work + drawing), the total, and the
 /// last redraw.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -124,11 +121,7 @@ fn draw_jitter(
     time: Option<web_sys::HtmlCanvasElement>,
     cells: &[SweepCell],
 ) {
-    let dark = window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
+    let dark = draw::prefs().1;
     let charts: [(_, &str, Measure); 2] = [
         (calls, "calls (mean of 100 trials)", |c| {
             c.summary.calls_mean
@@ -189,9 +182,9 @@ pub fn JitterView() -> impl IntoView {
         if stop.try_get_value().unwrap_or(true) {
             return;
         }
-        let t0 = now_ms();
+        let t0 = draw::now_ms();
         let mut done = false;
-        while !done && now_ms() - t0 < SLICE_MS {
+        while !done && draw::now_ms() - t0 < SLICE_MS {
             sweep.update_value(|s| done = s.step(1));
         }
         // the charts and the table are redrawn a few times a second, not after every slice
@@ -206,9 +199,9 @@ pub fn JitterView() -> impl IntoView {
                 &results,
             );
             cells.set(results);
-            timing.update(|t| t.drawn_ms = now_ms());
+            timing.update(|t| t.drawn_ms = draw::now_ms());
         }
-        let end = now_ms();
+        let end = draw::now_ms();
         timing.update(|t| {
             t.longest_slice_ms = t.longest_slice_ms.max(end - t0);
             if done {
@@ -224,7 +217,7 @@ pub fn JitterView() -> impl IntoView {
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
             timing.set(Timing {
-                started_ms: now_ms(),
+                started_ms: draw::now_ms(),
                 ..Timing::default()
             });
             let canvases = (calls_ref, time_ref);
