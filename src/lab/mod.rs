@@ -3,11 +3,13 @@
 
 pub mod fmt;
 pub mod frames;
+pub mod history;
 pub mod knobs;
 pub mod layout;
 pub mod monitor;
 pub mod panels;
 pub mod playground;
 pub mod presets;
+pub mod replay;
 pub mod state;
 pub mod trace;

@@ -1,5 +1,6 @@
-//! The lab's shareable state — preset, seed and knob values — in the URL fragment:
-//! `#/lab?preset=shop&seed=42&k=latency.inventory:10,workers.frontend:80`.
+//! The lab's shareable state — preset, variant, side by side, seed and knob values — in the URL
+//! fragment: `#/lab?preset=shop&seed=42&k=latency.inventory:10,workers.frontend:80`, or
+//! `#/lab?preset=flash-sale&variant=fixed&compare=1&seed=7` for bad and fixed side by side.
 //! Reading never fails: anything unusable falls back to the default and is reported as a notice.
 
 use super::knobs;
@@ -16,6 +17,8 @@ pub struct LabState {
     pub seed: u64,
     /// Knob values that differ from the preset's.
     pub knobs: Vec<(String, f64)>,
+    /// Whether the other variant runs beside this one (same seed, same clock).
+    pub compare: bool,
 }
 
 impl Default for LabState {
@@ -25,6 +28,7 @@ impl Default for LabState {
             variant: Variant::Bad,
             seed: 1,
             knobs: Vec::new(),
+            compare: false,
         }
     }
 }
@@ -35,6 +39,9 @@ impl LabState {
         let mut h = format!("#/lab?preset={}", self.preset);
         if self.variant == Variant::Fixed {
             h.push_str("&variant=fixed");
+        }
+        if self.compare {
+            h.push_str("&compare=1");
         }
         h.push_str(&format!("&seed={}", self.seed));
         if !self.knobs.is_empty() {
@@ -68,6 +75,18 @@ impl LabState {
                 Some(_) => notices.push("This preset has no bad and fixed variants.".into()),
                 None => notices.push(format!(
                     "Unknown variant “{v}” (bad or fixed): showing the bad one."
+                )),
+            }
+        }
+        if let Some(c) = get("compare") {
+            let variants = presets::find(&st.preset).is_some_and(|p| p.variants);
+            match c.as_str() {
+                "1" if variants => st.compare = true,
+                "0" => {}
+                "1" => notices
+                    .push("This preset has no bad and fixed variants to show side by side.".into()),
+                _ => notices.push(format!(
+                    "Unknown compare value “{c}” (1 or 0): showing one variant."
                 )),
             }
         }
@@ -264,6 +283,7 @@ pub fn state_for(file: &crate::sim::Scenario) -> Result<LabState, String> {
                         variant,
                         seed: file.seed,
                         knobs: values,
+                        compare: false,
                     })
                 }
                 (n, first) if nearest.as_ref().is_none_or(|(m, _)| n < *m) => {
@@ -337,6 +357,7 @@ mod tests {
                 ("latency.inventory".into(), 12.5),
                 ("timeout.frontend->inventory".into(), 800.0),
             ],
+            compare: false,
         };
         let hash = st.to_hash();
         assert_eq!(
@@ -359,6 +380,27 @@ mod tests {
         assert!(notices[0].contains("Unknown preset “nope”"));
         assert!(notices[1].contains("Seed “x”"));
         assert!(notices[2].contains("frontend workers: 0 is outside"));
+    }
+
+    #[test]
+    fn side_by_side_travels_in_the_fragment_for_presets_with_variants_only() {
+        let (st, notices) = LabState::from_hash("#/lab?preset=flash-sale&compare=1&seed=3");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert!(st.compare);
+        assert_eq!(st.to_hash(), "#/lab?preset=flash-sale&compare=1&seed=3");
+        assert_eq!(LabState::from_hash(&st.to_hash()).0, st);
+        let (st, notices) = LabState::from_hash("#/lab?preset=mmc&compare=1");
+        assert!(!st.compare);
+        assert!(
+            notices[0].contains("no bad and fixed variants"),
+            "{notices:?}"
+        );
+        let (st, notices) = LabState::from_hash("#/lab?preset=flash-sale&compare=yes");
+        assert!(!st.compare);
+        assert!(
+            notices[0].contains("Unknown compare value “yes”"),
+            "{notices:?}"
+        );
     }
 
     #[test]

@@ -353,3 +353,110 @@ test("the readout shows the frame budget: script time per frame, p95", async ({ 
   expect(frames.length).toBeGreaterThan(30);
   expect(frames.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
 });
+
+test("side by side: bad and fixed run on one clock with the same seed and knobs; the URL carries it", async ({ page, context }) => {
+  await openApp(page, "#/lab?preset=flash-sale");
+  const compare = page.getByTestId("compare");
+  await expect(compare).not.toBeChecked();
+  await expect(page.getByTestId("twin")).toBeHidden();
+  await compare.check();
+  const twin = page.getByTestId("twin");
+  await expect(twin).toBeVisible();
+  await expect(twin).toHaveAttribute("data-variant", "fixed");
+  await expect(twin.locator("canvas")).toBeVisible();
+  expect(page.url()).toContain("compare=1");
+
+  await page.getByTestId("speed").selectOption("25");
+  await setKnob(page, "latency.inventory", 500);
+  // the same slow inventory: the bad variant collapses, the fixed one beside it holds
+  await expect.poll(() => successRate(page), { timeout: 30_000 }).toBeLessThan(50);
+  await expect
+    .poll(async () => Number.parseFloat(await page.getByTestId("twin-success-rate").innerText()), { timeout: 30_000 })
+    .toBeGreaterThan(95);
+  await expect(twin).toContainText(/frontend → inventory (OPEN|HALF_OPEN|CLOSED)/);
+
+  // one clock: paused, both show the same simulated time
+  await page.getByTestId("play").click();
+  await page.waitForTimeout(600);
+  const t = await simTime(page);
+  expect(t).toBeGreaterThan(1);
+  await expect(twin).toHaveAttribute("data-time", t.toFixed(1));
+
+  // the URL opens the same comparison
+  const url = page.url();
+  expect(url).toContain("latency.inventory:500");
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId("page")).toBeVisible();
+  await expect(other.getByTestId("compare")).toBeChecked();
+  await expect(other.getByTestId("twin")).toHaveAttribute("data-variant", "fixed");
+  await expect(other.getByTestId("knob-latency.inventory")).toHaveValue("500");
+
+  // switching it off leaves one canvas
+  await compare.uncheck();
+  await expect(page.getByTestId("twin")).toBeHidden();
+  expect(page.url()).not.toContain("compare=1");
+});
+
+/** Moves the replay scrubber to `t` simulated seconds, as dragging it does. */
+async function scrubTo(page, t) {
+  await page.getByTestId("scrubber").evaluate((el, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }, t);
+}
+
+/** The time of the recorded frame on screen, or NaN while live. */
+async function replayTime(page) {
+  return Number.parseFloat((await page.getByTestId("replay-status").getAttribute("data-time")) ?? "NaN");
+}
+
+test("time scrubber: drag back to replay what the canvas showed, step through it, and return to live", async ({ page }) => {
+  await openApp(page, "#/lab?preset=flash-sale&k=latency.inventory:500");
+  await page.getByTestId("speed").selectOption("25");
+  const breaker = page.locator('[data-testid="breaker-state"][data-edge="frontend->inventory"]');
+  await expect(breaker).toContainText("OPEN", { timeout: 30_000 });
+  await page.getByTestId("play").click();
+  await page.waitForTimeout(600);
+  const live = await simTime(page);
+  const status = page.getByTestId("replay-status");
+  await expect(status).toHaveAttribute("data-replaying", "false");
+  await expect(status).toContainText("Live; recorded");
+  const scrubber = page.getByTestId("scrubber");
+  expect(Number(await scrubber.getAttribute("max"))).toBeCloseTo(live, 0);
+  await expect(page.getByTestId("live")).toBeDisabled();
+
+  // back to the start of the recording: the breaker was closed then
+  await scrubTo(page, Number(await scrubber.getAttribute("min")));
+  await expect(status).toHaveAttribute("data-replaying", "true");
+  await expect(status).toContainText("Replaying t = ");
+  await expect(status).toContainText("frontend → inventory CLOSED");
+  await expect(page.getByTestId("live")).toBeEnabled();
+  const start = await replayTime(page);
+  expect(start).toBeLessThan(1);
+  // the keyboard moves through the recording; the step button goes to the next recorded frame
+  await scrubber.focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowRight");
+  await expect.poll(() => replayTime(page)).toBeGreaterThan(start);
+  const before = await replayTime(page);
+  await page.getByTestId("step").click();
+  await expect.poll(() => replayTime(page)).toBeGreaterThan(before);
+  // replaying does not move the engine
+  expect(await simTime(page)).toBe(live);
+
+  // later in the recording the breaker has opened
+  await scrubTo(page, live - 0.5);
+  await expect(status).toContainText(/frontend → inventory (OPEN|HALF_OPEN)/);
+
+  // back to live by the button
+  await page.getByTestId("live").click();
+  await expect(status).toHaveAttribute("data-replaying", "false");
+
+  // playing a replay runs through the recording and rejoins the live run at its end
+  await page.getByTestId("speed").selectOption("1");
+  await scrubTo(page, live - 1);
+  await expect(status).toHaveAttribute("data-replaying", "true");
+  await page.getByTestId("play").click();
+  await expect(status).toHaveAttribute("data-replaying", "false", { timeout: 10_000 });
+  await expect.poll(() => simTime(page), { timeout: 10_000 }).toBeGreaterThan(live + 0.3);
+});

@@ -108,6 +108,24 @@ impl Stage {
     /// messages in flight unless `reduced` (reduced motion).
     pub fn draw(self, canvas: &web_sys::HtmlCanvasElement, reduced: bool, dark: bool) {
         use leptos::prelude::{UpdateValue, WithValue};
+        self.engine.with_value(|e| {
+            if let Some(sim) = e {
+                self.snap.update_value(|s| sim.snapshot_into(s));
+            }
+        });
+        self.snap
+            .with_value(|snap| self.paint(canvas, snap, reduced, dark));
+    }
+
+    /// Draws `snap` (the engine's, or a recorded one) with this stage's layout.
+    pub fn paint(
+        self,
+        canvas: &web_sys::HtmlCanvasElement,
+        snap: &Snapshot,
+        reduced: bool,
+        dark: bool,
+    ) {
+        use leptos::prelude::WithValue;
         use wasm_bindgen::JsCast;
         let Some(ctx) = canvas
             .get_context("2d")
@@ -117,24 +135,30 @@ impl Stage {
         else {
             return;
         };
-        self.engine.with_value(|e| {
-            if let Some(sim) = e {
-                self.snap.update_value(|s| sim.snapshot_into(s));
-            }
-        });
         let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
         self.nodes.with_value(|nodes| {
             self.edges.with_value(|edges| {
-                self.snap.with_value(|snap| {
-                    let scene = Scene {
-                        nodes,
-                        edges,
-                        moving: !reduced,
-                    };
-                    frame(&ctx, w, h, snap, &scene, &theme(dark));
-                })
+                let scene = Scene {
+                    nodes,
+                    edges,
+                    moving: !reduced,
+                };
+                frame(&ctx, w, h, snap, &scene, &theme(dark));
             })
         });
+    }
+
+    /// Builds the engine for `scenario` with its layout, replacing the stage's; the error names
+    /// what is wrong with the scenario.
+    pub fn load(self, scenario: crate::sim::Scenario) -> Result<(), String> {
+        use leptos::prelude::SetValue;
+        let nodes = crate::lab::layout::layout(&scenario);
+        let sim = crate::sim::Simulation::new(scenario).map_err(|e| e.to_string())?;
+        self.edges
+            .set_value(crate::lab::layout::edge_ends(&nodes, sim.edge_names()));
+        self.nodes.set_value(nodes);
+        self.engine.set_value(Some(sim));
+        Ok(())
     }
 }
 

@@ -11,18 +11,20 @@ mod export;
 
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::frames::{FrameStats, FrameTimes};
+use crate::lab::history::{History, Shot};
 use crate::lab::knobs::{self, Knob};
-use crate::lab::layout::layout;
 use crate::lab::monitor::{self, Alert};
 use crate::lab::panels::{self, BreakerRow};
 use crate::lab::presets::{self, Kind, Variant, PRESETS};
+use crate::lab::replay::{self, ViewLine};
 use crate::lab::state::{build, LabState};
 use crate::lab::trace;
+use crate::sim::patterns::circuit_breaker::State;
 use crate::sim::Simulation;
 use crate::ui::labx::LABX;
 use crate::ui::lazy::LazyView;
 use breaker::BreakerPanels;
-use leptos::html::Canvas;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 
 /// Speeds offered, simulated seconds per real second.
@@ -49,6 +51,75 @@ struct Readout {
     traced: Vec<u64>,
     /// Script time per frame (engine step + drawing) over the last few seconds.
     frames: FrameStats,
+    /// The other variant, when both run side by side.
+    twin: Option<ViewLine>,
+    /// Recorded history: (oldest, newest) simulated time, seconds.
+    span: Option<(f64, f64)>,
+    /// The recorded moment shown instead of the live run, if any: (main view, other variant).
+    replay: Option<(ViewLine, Option<ViewLine>)>,
+}
+
+impl Readout {
+    /// The readout beside the canvas as markup, with its test hooks: `success-rate` (percent of
+    /// user requests that succeeded in the last window), `frame-p95` (script time per frame,
+    /// with the recent frames in `data-frames`), the pools and the breakers.
+    fn aside_html(&self) -> String {
+        let f = &self.frames;
+        format!(
+            r#"<p class="big">Success <strong data-testid="success-rate">{}</strong> <span class="muted">(last second)</span></p><p>p50 {} ms · p99 {} ms</p><p class="muted" data-testid="frame-p95" data-ms="{}" data-engine-ms="{}" data-count="{}" data-frames="{}">frame: {} ms p95 (engine + draw)</p><p class="muted">{} requests: {} ok, {} errors, {} timeouts, {} rejected</p><div>{}{}</div>"#,
+            replay::percent(self.success_rate),
+            fmt_fixed(self.p50_ms, 0),
+            fmt_fixed(self.p99_ms, 0),
+            fmt_fixed(f.p95_ms, 2),
+            fmt_fixed(f.engine_p95_ms, 2),
+            f.count,
+            f.recent,
+            fmt_fixed(f.p95_ms, 1),
+            self.requests,
+            self.ok,
+            self.errors,
+            self.timeouts,
+            self.rejected,
+            panels::pools_html(&self.services),
+            panels::breakers_html(&self.breakers),
+        )
+    }
+
+    /// The main view's line for its title in the side-by-side view.
+    fn line(&self) -> ViewLine {
+        ViewLine {
+            time_s: self.time_s,
+            success_rate: self.success_rate,
+            p99_ms: Some(self.p99_ms),
+            breakers: self
+                .breakers
+                .iter()
+                .map(|b| (b.edge.clone(), b.state))
+                .collect(),
+        }
+    }
+}
+
+/// The breakers of `sim` as (edge name, state).
+fn named_breakers(sim: &Simulation) -> Vec<(String, State)> {
+    let names: Vec<&str> = sim.edge_names().collect();
+    sim.breakers()
+        .into_iter()
+        .map(|(i, st, _)| (names.get(i).copied().unwrap_or("?").to_string(), st))
+        .collect()
+}
+
+/// Fills a recorded shot from a stage's engine and its latest snapshot.
+fn shoot(stage: draw::Stage, shot: &mut Shot) {
+    stage.engine.with_value(|e| {
+        if let Some(sim) = e {
+            let rate = sim.series().back().map(|s| s.success_rate());
+            let breakers = sim.breakers().into_iter().map(|(i, st, _)| (i, st));
+            stage
+                .snap
+                .with_value(|snap| shot.fill(snap, rate, breakers));
+        }
+    });
 }
 
 type Local<T> = StoredValue<T, LocalStorage>;
@@ -73,6 +144,18 @@ struct Loop {
     frames: Local<FrameTimes>,
     /// What the chart shows now: (last sample's time, samples, dark theme).
     chart_key: Local<Option<(Option<f64>, usize, bool)>>,
+    /// The other variant, run beside this one on the same clock (side by side), if any.
+    twin: draw::Stage,
+    twin_canvas: NodeRef<Canvas>,
+    /// Recorded frames for the time scrubber.
+    history: Local<History>,
+    /// The simulated time being replayed; `None` while live.
+    replay_t: Local<Option<f64>>,
+    /// The variant of the main view.
+    variant: Local<Variant>,
+    /// The engine view's root: the side-by-side titles and the scrubber are updated in place
+    /// from the readout (markup, not reactive views: they cost far less in the first load).
+    root: NodeRef<Div>,
 }
 
 impl Loop {
@@ -92,16 +175,18 @@ impl Loop {
         let now = draw::now_ms();
         let dt_ms = (now - self.last_frame.get_value()).clamp(0.0, 100.0);
         self.last_frame.set_value(now);
-        if self.playing.get_untracked() {
-            let advance = (dt_ms * self.speed.get_untracked() * 1e6) as u64;
-            self.stage.engine.update_value(|e| {
-                if let Some(sim) = e {
-                    sim.step_until(sim.now() + advance);
-                }
-            });
+        let playing = self.playing.get_untracked();
+        if let Some(t) = self.replay_t.get_value() {
+            // replaying the recording: move through it at the chosen speed, then go live
+            if playing {
+                self.seek(t + dt_ms * self.speed.get_untracked() / 1000.0);
+            }
+        } else if playing {
+            self.advance((dt_ms * self.speed.get_untracked() * 1e6) as u64);
         }
         let stepped = draw::now_ms();
         self.draw();
+        self.record();
         if now - self.last_readout.get_value() > 250.0 {
             self.last_readout.set_value(now);
             self.refresh_readout();
@@ -113,11 +198,83 @@ impl Loop {
         self.schedule();
     }
 
-    fn draw(self) {
-        if let Some(canvas) = self.canvas.get_untracked() {
-            let (reduced, dark) = self.prefs.get_value();
-            self.stage.draw(&canvas, reduced, dark);
+    /// Steps the engine, and the other variant's beside it, by `ns` of simulated time: one clock.
+    fn advance(self, ns: u64) {
+        for stage in [self.stage, self.twin] {
+            stage.engine.update_value(|e| {
+                if let Some(sim) = e {
+                    sim.step_until(sim.now() + ns);
+                }
+            });
         }
+    }
+
+    /// Shows the recording at `t` simulated seconds; at or past its newest frame, goes live.
+    fn seek(self, t: f64) {
+        let newest = self.history.with_value(|h| h.span().map(|(_, last)| last));
+        match newest {
+            Some(last) if t < last => self.replay_t.set_value(Some(t)),
+            _ => self.replay_t.set_value(None),
+        }
+    }
+
+    fn draw(self) {
+        let (reduced, dark) = self.prefs.get_value();
+        let pairs = [
+            (self.stage, self.canvas.get_untracked()),
+            (self.twin, self.twin_canvas.get_untracked()),
+        ];
+        match self.replay_t.get_value() {
+            None => {
+                for (stage, canvas) in pairs {
+                    if let Some(canvas) = canvas {
+                        stage.draw(&canvas, reduced, dark);
+                    }
+                }
+            }
+            Some(t) => self.history.with_value(|h| {
+                let Some(f) = h.at(t) else { return };
+                for ((stage, canvas), shot) in
+                    pairs.into_iter().zip([Some(&f.main), f.twin.as_ref()])
+                {
+                    if let (Some(canvas), Some(shot)) = (canvas, shot) {
+                        // the stage's snapshot buffer holds the recorded frame while replaying
+                        stage.snap.update_value(|s| shot.restore(s));
+                        stage
+                            .snap
+                            .with_value(|s| stage.paint(&canvas, s, reduced, dark));
+                    }
+                }
+            }),
+        }
+    }
+
+    /// Records the frame just drawn, live, when one is due.
+    fn record(self) {
+        if self.replay_t.get_value().is_some() || self.stage.engine.with_value(Option::is_none) {
+            return;
+        }
+        let t = self.stage.snap.with_value(|s| s.time_s);
+        if !self.history.with_value(|h| h.due(t)) {
+            return;
+        }
+        let twin = self.twin.engine.with_value(Option::is_some);
+        self.history.update_value(|h| {
+            h.record(|f| {
+                shoot(self.stage, &mut f.main);
+                if twin {
+                    shoot(self.twin, f.twin.get_or_insert_with(Shot::default));
+                } else {
+                    f.twin = None;
+                }
+            })
+        });
+    }
+
+    /// Forgets the recording and goes live (a new run).
+    fn reset_history(self) {
+        self.history.update_value(History::clear);
+        self.replay_t.set_value(None);
     }
 
     fn refresh_readout(self) {
@@ -159,6 +316,36 @@ impl Loop {
                         })
                         .collect()
                 },
+                twin: self.twin.engine.with_value(|t| {
+                    let t = t.as_ref()?;
+                    let last = t.series().back();
+                    Some(ViewLine {
+                        time_s: crate::sim::time::to_secs(t.now()),
+                        success_rate: last.map(|s| s.success_rate()),
+                        p99_ms: Some(last.map(|s| s.p99_ms).unwrap_or(0.0)),
+                        breakers: named_breakers(t),
+                    })
+                }),
+                span: self.history.with_value(History::span),
+                replay: self.replay_t.get_value().and_then(|t| {
+                    self.history.with_value(|h| {
+                        let f = h.at(t)?;
+                        let names: Vec<&str> = sim.edge_names().collect();
+                        let line = |shot: &Shot| ViewLine {
+                            time_s: shot.time_s,
+                            success_rate: shot.success_rate,
+                            p99_ms: None,
+                            breakers: shot
+                                .breakers
+                                .iter()
+                                .map(|&(i, st)| {
+                                    (names.get(i).copied().unwrap_or("?").to_string(), st)
+                                })
+                                .collect(),
+                        };
+                        Some((line(&f.main), f.twin.as_ref().map(line)))
+                    })
+                }),
                 services: sim
                     .scenario()
                     .services
@@ -179,9 +366,89 @@ impl Loop {
             })
         });
         if let Some(r) = r {
+            self.sync_dom(&r);
             if self.readout.get_untracked() != r {
                 self.readout.set(r);
             }
+        }
+    }
+
+    /// Updates the side-by-side titles and the scrubber in place from the readout.
+    fn sync_dom(self, r: &Readout) {
+        use wasm_bindgen::JsCast;
+        let Some(root) = self.root.get_untracked() else {
+            return;
+        };
+        let q = |sel: &str| root.query_selector(sel).ok().flatten();
+        if let Some(e) = q("[data-readout]") {
+            e.set_inner_html(&r.aside_html());
+        }
+        if let Some(e) = q("[data-testid=monitor]") {
+            e.set_inner_html(&monitor::strip_html(&r.alerts));
+        }
+        if let Some(e) = root
+            .owner_document()
+            .and_then(|d| d.query_selector("[data-testid=sim-time]").ok().flatten())
+        {
+            e.set_text_content(Some(&format!("t = {} s", fmt_fixed(r.time_s, 1))));
+        }
+        let compare = r.twin.is_some();
+        let v = self.variant.get_value();
+        if let Some(e) = q(".lab-main") {
+            e.set_class_name(if compare {
+                "lab-main compare"
+            } else {
+                "lab-main"
+            });
+        }
+        if let Some(e) = q("[data-title=main]") {
+            let _ = e.toggle_attribute_with_force("hidden", !compare);
+            e.set_inner_html(&replay::stage_title_html(
+                variant_label(v),
+                Some(&r.line()),
+                None,
+            ));
+        }
+        if let Some(e) = q("[data-testid=twin]") {
+            let _ = e.toggle_attribute_with_force("hidden", !compare);
+            let _ = e.set_attribute("data-variant", other_variant(v).as_str());
+            let t = r
+                .twin
+                .as_ref()
+                .map(|t| fmt_fixed(t.time_s, 1))
+                .unwrap_or_default();
+            let _ = e.set_attribute("data-time", &t);
+        }
+        if let Some(e) = q("[data-title=twin]") {
+            e.set_inner_html(&replay::stage_title_html(
+                variant_label(other_variant(v)),
+                r.twin.as_ref(),
+                Some("twin-success-rate"),
+            ));
+        }
+        let replay = r.replay.as_ref();
+        if let Some(e) =
+            q("[data-testid=scrubber]").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            let (lo, hi) = r.span.unwrap_or((0.0, 0.0));
+            e.set_min(&fmt_fixed(lo, 1));
+            e.set_max(&fmt_fixed(hi, 1));
+            e.set_value(&fmt_fixed(self.replay_t.get_value().unwrap_or(hi), 1));
+            let text = match replay {
+                Some(p) => format!("replaying t = {} s", fmt_fixed(p.0.time_s, 1)),
+                None => "live".into(),
+            };
+            let _ = e.set_attribute("aria-valuetext", &text);
+        }
+        if let Some(e) = q("[data-testid=live]") {
+            let _ = e.toggle_attribute_with_force("disabled", replay.is_none());
+        }
+        if let Some(e) = q("[data-status]") {
+            e.set_inner_html(&replay::status_html(
+                replay.map(|p| &p.0),
+                replay.and_then(|p| p.1.as_ref()),
+                r.span,
+            ));
         }
     }
 
@@ -191,9 +458,12 @@ impl Loop {
         };
         self.stage.engine.with_value(|e| {
             if let Some(sim) = e {
+                // while replaying, the chart ends at the replayed moment
+                let upto = self.replay_t.get_value().unwrap_or(f64::INFINITY);
+                let shown = || sim.series().iter().rev().skip_while(move |s| s.t_s > upto);
                 // redraw only for a new sample (once per simulated second) or a new theme
                 let key = (
-                    sim.series().back().map(|s| s.t_s),
+                    shown().next().map(|s| s.t_s),
                     sim.series().len(),
                     self.prefs.get_value().1,
                 );
@@ -201,11 +471,28 @@ impl Loop {
                     return;
                 }
                 self.chart_key.set_value(Some(key));
-                let samples: Vec<_> = sim.series().iter().rev().take(120).rev().cloned().collect();
+                let mut samples: Vec<_> = shown().take(120).cloned().collect();
+                samples.reverse();
                 let interval = sim.scenario().metrics.interval_ms / 1000.0;
                 let _ = chart::throughput(&canvas, &samples, interval, self.prefs.get_value().1);
             }
         });
+    }
+}
+
+/// The other of bad and fixed.
+fn other_variant(v: Variant) -> Variant {
+    match v {
+        Variant::Bad => Variant::Fixed,
+        Variant::Fixed => Variant::Bad,
+    }
+}
+
+/// How a variant is named on the page.
+fn variant_label(v: Variant) -> &'static str {
+    match v {
+        Variant::Bad => "bad: as it fails",
+        Variant::Fixed => "fixed: with the patterns",
     }
 }
 
@@ -246,6 +533,12 @@ pub fn LabPage() -> impl IntoView {
         prefs: StoredValue::new_local(draw::prefs()),
         frames: StoredValue::new_local(FrameTimes::default()),
         chart_key: StoredValue::new_local(None),
+        twin: draw::Stage::new(),
+        twin_canvas: NodeRef::new(),
+        history: StoredValue::new_local(History::lab()),
+        replay_t: StoredValue::new_local(None),
+        variant: StoredValue::new_local(Variant::Bad),
+        root: NodeRef::new(),
     };
 
     // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
@@ -253,6 +546,8 @@ pub fn LabPage() -> impl IntoView {
         let st = state.get();
         if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
             lp.stage.engine.set_value(None);
+            lp.twin.engine.set_value(None);
+            lp.reset_history();
             write_url(&st);
             return;
         }
@@ -266,25 +561,32 @@ pub fn LabPage() -> impl IntoView {
                 }
             }
         };
-        let nodes = layout(&scenario);
-        let sim = match Simulation::new(scenario) {
-            Ok(sim) => sim,
-            Err(e) => {
-                notices.update(|n| n.push(e.to_string()));
-                return;
+        lp.variant.set_value(st.variant);
+        if let Err(e) = lp.stage.load(scenario) {
+            notices.update(|n| n.push(e));
+            return;
+        }
+        // side by side: the other variant with the same seed and the knobs it shares
+        let other = st.compare.then(|| {
+            let v = other_variant(st.variant);
+            let known: Vec<String> = presets::scenario_of(&st.preset, v)
+                .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
+                .unwrap_or_default();
+            let mut twin = st.clone();
+            twin.variant = v;
+            twin.knobs.retain(|(id, _)| known.contains(id));
+            build(&twin)
+        });
+        match other {
+            Some(Ok(s)) => {
+                if let Err(e) = lp.twin.load(s) {
+                    notices.update(|n| n.push(e));
+                }
             }
-        };
-        let edges: Vec<(usize, usize)> = sim
-            .edge_names()
-            .map(|name| {
-                let (a, b) = name.split_once("->").unwrap_or((name, name));
-                let idx = |n: &str| nodes.iter().position(|p| p.name == n).unwrap_or(0);
-                (idx(a), idx(b))
-            })
-            .collect();
-        lp.stage.nodes.set_value(nodes);
-        lp.stage.edges.set_value(edges);
-        lp.stage.engine.set_value(Some(sim));
+            Some(Err(e)) => notices.update(|n| n.push(e)),
+            None => lp.twin.engine.set_value(None),
+        }
+        lp.reset_history();
         lp.chart_key.set_value(None);
         lp.refresh_readout();
         write_url(&st);
@@ -349,7 +651,7 @@ pub fn LabPage() -> impl IntoView {
                     <select data-testid="preset" on:change=move |ev| {
                         let id = event_target_value(&ev);
                         let seed = presets::scenario(&id).map(|s| s.seed).unwrap_or(1);
-                        state.set(LabState { preset: id, variant: Variant::Bad, seed, knobs: Vec::new() });
+                        state.set(LabState { preset: id, variant: Variant::Bad, seed, knobs: Vec::new(), compare: false });
                     }>
                         {PRESETS.iter().map(|p| {
                             let id = p.id;
@@ -374,14 +676,22 @@ pub fn LabPage() -> impl IntoView {
                             <option value="fixed" selected=move || state.get().variant == Variant::Fixed>"fixed: with the patterns"</option>
                         </select>
                     </label>
+                    <label>
+                        <input type="checkbox" data-testid="compare" prop:checked=move || state.get().compare
+                            on:change=move |ev| { let on = event_target_checked(&ev); state.update(|st| st.compare = on) } />
+                        " Side by side"
+                    </label>
                 </Show>
                 <button type="button" data-testid="play" aria-pressed=move || playing.get().to_string()
                     on:click=move |_| playing.update(|p| *p = !*p)>
                     {move || if playing.get() { "⏸ Pause" } else { "▶ Play" }}
                 </button>
-                <button type="button" data-testid="step" title="Advance 100 ms of simulated time" on:click=move |_| {
+                <button type="button" data-testid="step" title="Advance 100 ms of simulated time (of the recording, while replaying)" on:click=move |_| {
                     playing.set(false);
-                    lp.stage.engine.update_value(|e| if let Some(sim) = e { sim.step_until(sim.now() + 100_000_000) });
+                    match lp.replay_t.get_value() {
+                        Some(t) => lp.seek(lp.history.with_value(|h| h.next_after(t)).unwrap_or(f64::INFINITY)),
+                        None => lp.advance(100_000_000),
+                    }
                     lp.refresh_readout();
                 }>"Step 100 ms"</button>
                 <label>
@@ -399,7 +709,7 @@ pub fn LabPage() -> impl IntoView {
                         on:change=move |ev| on_seed(event_target_value(&ev)) />
                 </label>
                 <button type="button" data-testid="restart" on:click=move |_| state.update(|_| {})>"Restart"</button>
-                <span class="lab-time" data-testid="sim-time">{move || format!("t = {} s", fmt_fixed(readout.get().time_s, 1))}</span>
+                <span class="lab-time" data-testid="sim-time">"t = 0.0 s"</span>
             </div>
             {move || {
                 let st = state.get();
@@ -411,25 +721,34 @@ pub fn LabPage() -> impl IntoView {
                 let id = state.with(|st| presets::find(&st.preset).filter(|p| p.kind != Kind::Engine).map(|p| p.id));
                 id.map(|id| view! { <div class="lab-extra" data-testid="lab-model" data-model=id><LazyView module=LABX arg=id /></div> })
             }}
-            <div class="lab-engine" class:hidden=move || presets::find(&state.get().preset).is_some_and(|p| p.kind != Kind::Engine)>
-            <ul class="monitor" aria-label="Monitoring: the lesson's alert thresholds" data-testid="monitor"
-                inner_html=move || monitor::strip_html(&readout.get().alerts)></ul>
+            <div class="lab-engine" node_ref=lp.root class:hidden=move || presets::find(&state.get().preset).is_some_and(|p| p.kind != Kind::Engine)>
+            <ul class="monitor" aria-label="Monitoring: the lesson's alert thresholds" data-testid="monitor"></ul>
             <div class="lab-main">
-                <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
-                    aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
-                <aside class="lab-readout" aria-live="off">
-                    <p class="big">
-                        "Success "
-                        <strong data-testid="success-rate">
-                            {move || readout.get().success_rate.map(|v| fmt_fixed(v, 1) + "%").unwrap_or_else(|| "–".into())}
-                        </strong>
-                        <span class="muted">" (last second)"</span>
-                    </p>
-                    <p>{move || { let r = readout.get(); format!("p50 {} ms · p99 {} ms", fmt_fixed(r.p50_ms, 0), fmt_fixed(r.p99_ms, 0)) }}</p>
-                    <p class="muted" data-testid="frame-p95" data-ms=move || readout.with(|r| fmt_fixed(r.frames.p95_ms, 2)) data-engine-ms=move || readout.with(|r| fmt_fixed(r.frames.engine_p95_ms, 2)) data-count=move || readout.with(|r| r.frames.count.to_string()) data-frames=move || readout.with(|r| r.frames.recent.clone())>{move || format!("frame: {} ms p95 (engine + draw)", readout.with(|r| fmt_fixed(r.frames.p95_ms, 1)))}</p>
-                    <p class="muted">{move || { let r = readout.get(); format!("{} requests: {} ok, {} errors, {} timeouts, {} rejected", r.requests, r.ok, r.errors, r.timeouts, r.rejected) }}</p>
-                    <div inner_html=move || readout.with(|r| panels::pools_html(&r.services) + &panels::breakers_html(&r.breakers))></div>
-                </aside>
+                <div class="lab-stage">
+                    <p class="stage-title" data-title="main" hidden></p>
+                    <canvas node_ref=canvas width="900" height="420" class="lab-canvas" role="img"
+                        aria-label="Animated topology: clients on the left, services with their worker pools (filled cells are busy) and queues; requests move along the lines."></canvas>
+                </div>
+                // the other variant, same seed and clock: shown (and running) side by side only
+                <div class="lab-stage" data-testid="twin" hidden>
+                    <p class="stage-title" data-title="twin"></p>
+                    <canvas node_ref=lp.twin_canvas width="900" height="420" class="twin-canvas" role="img"
+                        aria-label="The other variant, same seed and clock: the same topology drawing."></canvas>
+                </div>
+                // written from the readout in place (markup: far smaller than a view per line)
+                <aside class="lab-readout" aria-live="off" data-readout></aside>
+            </div>
+            <div class="lab-replay" role="group" aria-label="Replay">
+                <label for="lab-scrubber">"Replay "</label>
+                <input type="range" id="lab-scrubber" data-testid="scrubber" step="0.1" min="0" max="0"
+                    on:input=move |ev| {
+                        if let Some(t) = parse_decimal(&event_target_value(&ev)) {
+                            lp.seek(t);
+                            lp.refresh_readout();
+                        }
+                    } />
+                <button type="button" data-testid="live" disabled on:click=move |_| { lp.seek(f64::INFINITY); lp.refresh_readout(); }>"Back to live"</button>
+                <span data-status></span>
             </div>
             <div class="lab-lower">
                 <fieldset class="knobs">

@@ -9,11 +9,10 @@
 use super::lesson::WidgetFrame;
 use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
-use crate::lab::layout::{edge_ends, layout};
 use crate::lab::monitor;
 use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
-use crate::sim::{time, Scenario, Simulation};
+use crate::sim::{time, Scenario};
 use crate::ui::lab::draw;
 use crate::ui::learn::content::{escape, WidgetSpec};
 use leptos::html::{Canvas, Div};
@@ -244,13 +243,7 @@ impl Loop {
 
     /// Replaces the engine with a fresh run of `scenario`.
     fn load(self, scenario: Scenario) -> Result<(), String> {
-        let nodes = layout(&scenario);
-        let sim = Simulation::new(scenario).map_err(|e| e.to_string())?;
-        self.stage
-            .edges
-            .set_value(edge_ends(&nodes, sim.edge_names()));
-        self.stage.nodes.set_value(nodes);
-        self.stage.engine.set_value(Some(sim));
+        self.stage.load(scenario)?;
         self.draw();
         self.refresh_readout();
         Ok(())
@@ -374,6 +367,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
             variant: v,
             seed: presets::scenario_of(preset, v).map(|s| s.seed).unwrap_or(1),
             knobs: values.with(|vals| applicable(preset, v, vals)),
+            compare: false,
         }
         .to_hash()
     };

@@ -18,8 +18,6 @@
 //! are plain text: double-quoted, without `"`, `<` or `&` (a `>` is allowed only inside
 //! `data-knobs`, for the arrow of an edge).
 
-use serde_json::Value;
-
 /// One chapter as listed in `lessons/index.json`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChapterMeta {
@@ -36,17 +34,16 @@ pub struct ChapterMeta {
 /// Reads `lessons/index.json`: `{"chapters": [{"slug", "title", "summary", "minutes"}]}`.
 /// Slugs must be plain names and unique; the slug is also the flashcards' chapter id.
 pub fn parse_index(text: &str) -> Result<Vec<ChapterMeta>, String> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| format!("the lesson index is not JSON ({e})"))?;
+    let v = json::parse(text).map_err(|e| format!("the lesson index is not JSON ({e})"))?;
     let list = v
         .get("chapters")
-        .and_then(Value::as_array)
+        .and_then(json::Json::as_array)
         .ok_or("the lesson index has no “chapters” list")?;
     let mut out: Vec<ChapterMeta> = Vec::with_capacity(list.len());
     for (i, c) in list.iter().enumerate() {
         let text = |key: &str| -> Result<String, String> {
             c.get(key)
-                .and_then(Value::as_str)
+                .and_then(json::Json::as_str)
                 .map(str::to_string)
                 .ok_or_else(|| format!("chapter {} of the lesson index has no “{key}”", i + 1))
         };
@@ -54,10 +51,22 @@ pub fn parse_index(text: &str) -> Result<Vec<ChapterMeta>, String> {
         if !crate::route::is_slug(&slug) || out.iter().any(|o| o.slug == slug) {
             return Err(format!("lesson index: bad or repeated slug “{slug}”"));
         }
+        let minutes = match c.get("minutes") {
+            None => 1,
+            Some(m) => m
+                .as_whole()
+                .filter(|m| (1..=600).contains(m))
+                .ok_or_else(|| {
+                    format!(
+                        "chapter {} of the lesson index: “minutes” must be a whole number from 1 to 600",
+                        i + 1
+                    )
+                })? as u32,
+        };
         out.push(ChapterMeta {
             title: text("title")?,
             summary: text("summary")?,
-            minutes: c.get("minutes").and_then(Value::as_u64).unwrap_or(1) as u32,
+            minutes,
             slug,
         });
     }
@@ -65,6 +74,236 @@ pub fn parse_index(text: &str) -> Result<Vec<ChapterMeta>, String> {
         return Err("the lesson index lists no chapters".into());
     }
     Ok(out)
+}
+
+/// A small JSON reader for the lesson index. The main module reads no other JSON text, and
+/// serde_json's parser (with its float parsing) would cost ~4 kB of the first load for this one
+/// file; numbers are kept as their text and only whole numbers are read.
+mod json {
+    /// A JSON value.
+    #[derive(Debug, PartialEq)]
+    pub enum Json {
+        Null,
+        Bool(bool),
+        /// A number, as written.
+        Num(String),
+        Str(String),
+        Arr(Vec<Json>),
+        Obj(Vec<(String, Json)>),
+    }
+
+    impl Json {
+        /// The member `key` of an object.
+        pub fn get(&self, key: &str) -> Option<&Json> {
+            match self {
+                Json::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+                _ => None,
+            }
+        }
+
+        pub fn as_array(&self) -> Option<&[Json]> {
+            match self {
+                Json::Arr(a) => Some(a),
+                _ => None,
+            }
+        }
+
+        pub fn as_str(&self) -> Option<&str> {
+            match self {
+                Json::Str(s) => Some(s),
+                _ => None,
+            }
+        }
+
+        /// A number written as a whole number (`3`, not `3.0` or `3e0`).
+        pub fn as_whole(&self) -> Option<u64> {
+            match self {
+                Json::Num(n) if n.bytes().all(|b| b.is_ascii_digit()) => n.parse().ok(),
+                _ => None,
+            }
+        }
+    }
+
+    /// Nesting deeper than this is refused (the index needs three levels).
+    const MAX_DEPTH: usize = 32;
+
+    /// Parses a whole JSON text; the error names what was expected and the byte offset.
+    pub fn parse(text: &str) -> Result<Json, String> {
+        let mut r = Reader {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let v = r.value(0)?;
+        r.ws();
+        if r.i < r.s.len() {
+            return Err(r.err("unexpected text after the value"));
+        }
+        Ok(v)
+    }
+
+    struct Reader<'a> {
+        s: &'a [u8],
+        i: usize,
+    }
+
+    impl Reader<'_> {
+        fn err(&self, what: &str) -> String {
+            format!("{what} at byte {}", self.i)
+        }
+
+        fn ws(&mut self) {
+            while self.s.get(self.i).is_some_and(|b| b.is_ascii_whitespace()) {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, b: u8) -> bool {
+            self.ws();
+            let hit = self.s.get(self.i) == Some(&b);
+            if hit {
+                self.i += 1;
+            }
+            hit
+        }
+
+        fn word(&mut self, w: &str, v: Json) -> Result<Json, String> {
+            if self.s[self.i..].starts_with(w.as_bytes()) {
+                self.i += w.len();
+                Ok(v)
+            } else {
+                Err(self.err("expected a value"))
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<Json, String> {
+            if depth > MAX_DEPTH {
+                return Err(self.err("nested too deeply"));
+            }
+            self.ws();
+            match self.s.get(self.i) {
+                None => Err(self.err("unexpected end")),
+                Some(b'{') => {
+                    self.i += 1;
+                    let mut m = Vec::new();
+                    if self.eat(b'}') {
+                        return Ok(Json::Obj(m));
+                    }
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        if !self.eat(b':') {
+                            return Err(self.err("expected `:`"));
+                        }
+                        m.push((k, self.value(depth + 1)?));
+                        if self.eat(b'}') {
+                            return Ok(Json::Obj(m));
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.err("expected `,` or `}`"));
+                        }
+                    }
+                }
+                Some(b'[') => {
+                    self.i += 1;
+                    let mut a = Vec::new();
+                    if self.eat(b']') {
+                        return Ok(Json::Arr(a));
+                    }
+                    loop {
+                        a.push(self.value(depth + 1)?);
+                        if self.eat(b']') {
+                            return Ok(Json::Arr(a));
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.err("expected `,` or `]`"));
+                        }
+                    }
+                }
+                Some(b'"') => self.string().map(Json::Str),
+                Some(b't') => self.word("true", Json::Bool(true)),
+                Some(b'f') => self.word("false", Json::Bool(false)),
+                Some(b'n') => self.word("null", Json::Null),
+                Some(b'-' | b'0'..=b'9') => {
+                    let start = self.i;
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|b| b.is_ascii_digit() || b"+-.eE".contains(b))
+                    {
+                        self.i += 1;
+                    }
+                    // the bytes are ASCII, so this slice is valid UTF-8
+                    Ok(Json::Num(
+                        String::from_utf8_lossy(&self.s[start..self.i]).into_owned(),
+                    ))
+                }
+                Some(_) => Err(self.err("expected a value")),
+            }
+        }
+
+        /// A string at the cursor, escapes decoded.
+        fn string(&mut self) -> Result<String, String> {
+            if self.s.get(self.i) != Some(&b'"') {
+                return Err(self.err("expected a string"));
+            }
+            self.i += 1;
+            let mut out: Vec<u8> = Vec::new();
+            loop {
+                let Some(&b) = self.s.get(self.i) else {
+                    return Err(self.err("unterminated string"));
+                };
+                self.i += 1;
+                match b {
+                    b'"' => return String::from_utf8(out).map_err(|_| self.err("bad text")),
+                    b'\\' => {
+                        let Some(&e) = self.s.get(self.i) else {
+                            return Err(self.err("unterminated string"));
+                        };
+                        self.i += 1;
+                        let c = match e {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{8}',
+                            b'f' => '\u{c}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            b'u' => {
+                                let hi = self.hex4()?;
+                                let code = if (0xD800..0xDC00).contains(&hi)
+                                    && self.s[self.i..].starts_with(b"\\u")
+                                {
+                                    self.i += 2;
+                                    let lo = self.hex4()?;
+                                    0x10000 + ((hi - 0xD800) << 10) + lo.wrapping_sub(0xDC00)
+                                } else {
+                                    hi
+                                };
+                                char::from_u32(code).ok_or_else(|| self.err("bad \\u escape"))?
+                            }
+                            _ => return Err(self.err("bad escape")),
+                        };
+                        let mut buf = [0; 4];
+                        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    }
+                    0..=0x1f => return Err(self.err("control character in a string")),
+                    _ => out.push(b),
+                }
+            }
+        }
+
+        fn hex4(&mut self) -> Result<u32, String> {
+            let digits = self
+                .s
+                .get(self.i..self.i + 4)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .ok_or_else(|| self.err("bad \\u escape"))?;
+            self.i += 4;
+            Ok(digits)
+        }
+    }
 }
 
 /// The position of `slug` in the index, if it is there.
@@ -504,7 +743,40 @@ mod tests {
     }
 
     #[test]
+    fn the_json_reader_reads_what_json_allows() {
+        use json::{parse, Json};
+        let v = parse(r#" {"a": [1, -2.5e3, true, false, null], "b": "q\"\\\/\n\u00e9\ud83d\ude00 ✓", "c": {}} "#)
+            .expect("valid");
+        let a = v.get("a").and_then(Json::as_array).expect("array");
+        assert_eq!(a[0].as_whole(), Some(1));
+        assert_eq!(a[1], Json::Num("-2.5e3".into()));
+        assert_eq!(a[1].as_whole(), None);
+        assert_eq!(&a[2..], &[Json::Bool(true), Json::Bool(false), Json::Null]);
+        assert_eq!(v.get("b").and_then(Json::as_str), Some("q\"\\/\né😀 ✓"));
+        assert_eq!(v.get("c"), Some(&Json::Obj(Vec::new())));
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "\"abc",
+            "[1] x",
+            "tru",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"a\nb\"",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert!(parse(&deep).unwrap_err().contains("nested too deeply"));
+    }
+
+    #[test]
     fn bad_indexes_are_refused_with_a_reason() {
+        let bad_minutes =
+            r#"{"chapters": [{"slug": "a", "title": "t", "summary": "s", "minutes": 2.5}]}"#;
+        assert!(parse_index(bad_minutes).unwrap_err().contains("minutes"));
         assert!(parse_index("not json").unwrap_err().contains("not JSON"));
         assert!(parse_index("{}").unwrap_err().contains("chapters"));
         assert!(parse_index(r#"{"chapters": []}"#).is_err());
