@@ -16,6 +16,10 @@ pub struct SimRng {
     s: [u64; 4],
     /// The exponential ziggurat's tables, looked up once here rather than on every draw.
     zig: &'static Ziggurat,
+    /// The normal ziggurat's tables, likewise: no `OnceLock` check per draw. (Literal `static`
+    /// tables would do the same but add their 4 kB to every wasm module that draws normals,
+    /// the first load included.)
+    ntab: &'static NormalTables,
 }
 
 impl SimRng {
@@ -27,7 +31,11 @@ impl SimRng {
             // what rand_xoshiro does with an all-zero state
             return Self::new(0);
         }
-        SimRng { s, zig: ziggurat() }
+        SimRng {
+            s,
+            zig: ziggurat(),
+            ntab: normal_tables(),
+        }
     }
 
     /// The next raw 64 bits.
@@ -116,9 +124,41 @@ impl SimRng {
     /// Standard normal by the ziggurat method (Marsaglia and Tsang 2000, 256 layers): one
     /// 64-bit draw and a table lookup in ~99 % of calls, exact rejection otherwise, libm only in
     /// the rare wedge and tail cases.
-    #[inline]
+    /// The ~99 % fast path inlines; the rest is out of line.
+    #[inline(always)]
     pub fn standard_normal(&mut self) -> f64 {
-        normal_with(normal_tables(), self)
+        let z = self.ntab;
+        let bits = self.next_u64();
+        let i = (bits & 0xff) as usize;
+        // The top 53 bits give u in [−1, 1), independent of the layer index in the low 8 bits.
+        let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
+        let x = u * z.x[i];
+        if x.abs() < z.x[i + 1] {
+            return x;
+        }
+        self.normal_slow(z, i, u, x)
+    }
+
+    /// The rare cases of the normal ziggurat: the base layer's tail and the wedges, with further
+    /// draws exactly as the loop would make them.
+    #[cold]
+    #[inline(never)]
+    fn normal_slow(&mut self, z: &NormalTables, mut i: usize, mut u: f64, mut x: f64) -> f64 {
+        loop {
+            if i == 0 {
+                return normal_tail(u, self);
+            }
+            if z.f[i] + self.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-0.5 * x * x) {
+                return x;
+            }
+            let bits = self.next_u64();
+            i = (bits & 0xff) as usize;
+            u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
+            x = u * z.x[i];
+            if x.abs() < z.x[i + 1] {
+                return x;
+            }
+        }
     }
 
     /// Normal with mean `mu` and standard deviation `sd`.
@@ -189,6 +229,12 @@ struct NormalTables {
     f: [f64; 257],
 }
 
+impl std::fmt::Debug for NormalTables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NormalTables")
+    }
+}
+
 /// The tables, computed once with libm so they are identical on every platform.
 fn normal_tables() -> &'static NormalTables {
     static TABLES: std::sync::OnceLock<NormalTables> = std::sync::OnceLock::new();
@@ -213,26 +259,6 @@ fn normal_tables() -> &'static NormalTables {
         }
         NormalTables { x, f }
     })
-}
-
-#[inline(always)]
-fn normal_with(z: &NormalTables, rng: &mut SimRng) -> f64 {
-    loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // The top 53 bits give u in [−1, 1), independent of the layer index in the low 8 bits.
-        let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
-        let x = u * z.x[i];
-        if x.abs() < z.x[i + 1] {
-            return x;
-        }
-        if i == 0 {
-            return normal_tail(u, rng);
-        }
-        if z.f[i] + rng.uniform() * (z.f[i + 1] - z.f[i]) < libm::exp(-0.5 * x * x) {
-            return x;
-        }
-    }
 }
 
 /// The tail beyond R (Marsaglia's method), on the side given by the sign of `u`.
