@@ -1,7 +1,9 @@
 // Times Brooker's jitter sweep in the page (19 client counts × 5 strategies × 100 trials, computed
-// in ~24 ms slices, one per animation frame) in headless Chromium on the release build in dist/,
-// and prints JSON: total wall time of the sweep, its longest slice (work + chart drawing) and the
-// main thread's long tasks (> 50 ms) seen by a PerformanceObserver while it ran.
+// in slices of at most 26 ms — trials plus at most one chart — one per animation frame) in headless
+// Chromium on the release build in dist/, and prints JSON: total wall time of the sweep, its
+// longest slice, its longest drawing of one chart, the time spent drawing and the charts drawn,
+// the time spent on trials, the number of slices and the main thread's long tasks (> 50 ms) seen
+// by a PerformanceObserver while it ran.
 // Usage: node scripts/bench-jitter.mjs [runs]
 import { withPage } from "./bench-page.mjs";
 
@@ -24,6 +26,11 @@ await withPage(4197, async (browser, base) => {
     const result = {
       sweep_ms: Number(await progress.getAttribute("data-total-ms")),
       longest_slice_ms: Number(await progress.getAttribute("data-longest-slice-ms")),
+      longest_draw_ms: Number(await progress.getAttribute("data-longest-draw-ms")),
+      draw_ms: Number(await progress.getAttribute("data-draw-ms")),
+      draws: Number(await progress.getAttribute("data-draws")),
+      work_ms: Number(await progress.getAttribute("data-work-ms")),
+      slices: Number(await progress.getAttribute("data-slices")),
       long_tasks_ms: await page.evaluate(() => window.__longTasks),
       browser: browser.version(),
     };

@@ -959,3 +959,35 @@ fn jitter_json_entry_point() {
     assert!(jitter_cli(&["--bogus".to_string()]).is_err());
     assert_eq!(JitterStrategy::parse("equal"), Ok(JitterStrategy::Equal));
 }
+
+/// The sweep's exact numbers (every bit of every summary, 19 client counts × 5 strategies × 6
+/// trials), pinned so that speed work on the model, the heap or the RNG cannot change them
+/// unnoticed.
+#[test]
+fn jitter_sweep_numbers_are_pinned() {
+    let mut sweep = JitterSweep::new(
+        (1..=19).map(|k| k * 10).collect(),
+        JitterStrategy::ALL.to_vec(),
+        6,
+        1,
+    );
+    while !sweep.step(7) {}
+    // FNV-1a over the bits
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in sweep.results() {
+        let s = c.summary;
+        for v in [
+            c.clients as u64,
+            c.trials_done as u64,
+            s.calls_mean.to_bits(),
+            s.calls_sd.to_bits(),
+            s.time_mean_ms.to_bits(),
+            s.time_sd_ms.to_bits(),
+        ] {
+            for b in v.to_le_bytes() {
+                h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    assert_eq!(h, 5_163_917_065_795_600_760, "jitter sweep digest");
+}

@@ -129,9 +129,15 @@ impl BackoffStrategy {
 }
 
 /// `min(cap, base · 2^attempt)`, computed exactly (multiplying by a power of two loses nothing).
+/// Up to 2^1023 the power of two is an f64 and one multiplication gives `ldexp`'s exact result
+/// (or its infinity on overflow); beyond, `libm::ldexp` does it.
+#[inline]
 pub fn capped_exponential_ms(base_ms: f64, cap_ms: f64, attempt: u32) -> f64 {
-    let exp = attempt.min(MAX_EXPONENT) as i32;
-    let raw = libm::ldexp(base_ms, exp);
+    let raw = if attempt <= 1023 {
+        base_ms * f64::from_bits((1023 + u64::from(attempt)) << 52)
+    } else {
+        libm::ldexp(base_ms, attempt.min(MAX_EXPONENT) as i32)
+    };
     if raw < cap_ms {
         raw
     } else {
@@ -140,11 +146,13 @@ pub fn capped_exponential_ms(base_ms: f64, cap_ms: f64, attempt: u32) -> f64 {
 }
 
 /// Full jitter with the uniform number `u` ∈ [0, 1): `u · min(cap, base · 2^attempt)`.
+#[inline]
 pub fn full_jitter_ms(base_ms: f64, cap_ms: f64, attempt: u32, u: f64) -> f64 {
     random_between(0.0, capped_exponential_ms(base_ms, cap_ms, attempt), u)
 }
 
 /// Equal jitter with the uniform number `u`: `temp/2 + random_between(0, temp/2)`.
+#[inline]
 pub fn equal_jitter_ms(base_ms: f64, cap_ms: f64, attempt: u32, u: f64) -> f64 {
     let temp = capped_exponential_ms(base_ms, cap_ms, attempt);
     temp / 2.0 + random_between(0.0, temp / 2.0, u)
@@ -152,6 +160,7 @@ pub fn equal_jitter_ms(base_ms: f64, cap_ms: f64, attempt: u32, u: f64) -> f64 {
 
 /// Decorrelated jitter with the uniform number `u`: `min(cap, random_between(base, prev · 3))`.
 /// The first call takes `prev = base`.
+#[inline]
 pub fn decorrelated_jitter_ms(base_ms: f64, cap_ms: f64, prev_ms: f64, u: f64) -> f64 {
     let v = random_between(base_ms, prev_ms * 3.0, u);
     if v < cap_ms {
@@ -398,5 +407,46 @@ impl RetryPolicy {
     /// A fresh backoff state for one request under this policy.
     pub fn backoff_state(&self) -> Backoff {
         Backoff::new(self.backoff.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_exponential_is_ldexp_bit_for_bit() {
+        // the multiplication by 2^attempt against libm's ldexp, for bases of every magnitude
+        // (subnormal, tiny, ordinary, huge, negative, zero) and every attempt up to the limit
+        let mut bases = vec![
+            0.0,
+            -0.0,
+            5.0,
+            0.1,
+            1e-310,
+            4.9e-324,
+            1e-300,
+            1e300,
+            -7.5,
+            f64::MAX,
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..200 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let b = f64::from_bits(x);
+            if b.is_finite() {
+                bases.push(b);
+            }
+        }
+        for &base in &bases {
+            for attempt in 0..=1200u32 {
+                let cap = f64::INFINITY;
+                let want = libm::ldexp(base, attempt.min(MAX_EXPONENT) as i32);
+                let got = capped_exponential_ms(base, cap, attempt);
+                assert_eq!(got.to_bits(), want.to_bits(), "{base:e} · 2^{attempt}");
+            }
+        }
     }
 }

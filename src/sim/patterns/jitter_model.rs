@@ -21,7 +21,9 @@
 //! [`run_trials`] and [`JitterSweep`] give bit-identical numbers for the same cell, natively
 //! and in wasm.
 
-use crate::sim::patterns::backoff::{Backoff, BackoffStrategy};
+use crate::sim::patterns::backoff::{
+    capped_exponential_ms, decorrelated_jitter_ms, equal_jitter_ms, full_jitter_ms, BackoffStrategy,
+};
 use crate::sim::rng::SimRng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -275,49 +277,72 @@ fn sift_up(items: &mut [WriteEvent], mut pos: usize, ev: WriteEvent) {
     items[pos] = ev;
 }
 
+/// Puts `ev` in place of the root and restores the heap, bottom-up (Floyd): the hole first
+/// descends along the smaller children to a leaf, one comparison per level, and `ev` then climbs
+/// back to its place. A rescheduled write is usually among the latest events, so it climbs little:
+/// about half the comparisons of the textbook sift-down. The heap ends exactly as with the
+/// textbook version (same children chosen, `ev` above children equal to it).
 #[inline(always)]
 fn replace_top(items: &mut [WriteEvent], ev: WriteEvent) {
     let n = items.len();
     let mut pos = 0;
-    loop {
+    // both children exist
+    while 2 * pos + 2 < n {
         let left = 2 * pos + 1;
-        if left >= n {
-            break;
-        }
-        let right = left + 1;
-        let child = if right < n && items[right].time < items[left].time {
-            right
-        } else {
-            left
-        };
-        if items[child].time >= ev.time {
-            break;
-        }
+        let child = left + usize::from(items[left + 1].time < items[left].time);
         items[pos] = items[child];
         pos = child;
     }
+    // an only child
+    if 2 * pos + 1 < n {
+        items[pos] = items[2 * pos + 1];
+        pos = 2 * pos + 1;
+    }
+    // climb while the parent is not earlier than `ev` (the textbook sift-down stops above
+    // children equal to `ev`, so `ev` goes above them here too)
+    while pos > 0 {
+        let parent = (pos - 1) / 2;
+        if items[parent].time < ev.time {
+            break;
+        }
+        items[pos] = items[parent];
+        pos = parent;
+    }
     items[pos] = ev;
 }
+
+/// A client's state between its events.
+#[derive(Clone, Copy, Debug, Default)]
+struct Client {
+    /// When its current read request reached the server.
+    read_at: f64,
+    /// Its previous sleep (decorrelated jitter's state; the base before the first retry).
+    prev_sleep_ms: f64,
+    /// Failed attempts so far.
+    attempt: u32,
+}
+
+/// The strategies as constants, so that each gets its own copy of the trial loop with the backoff
+/// formula inlined (`OccSim::run_with`).
+const NONE: u8 = 0;
+const EXPONENTIAL: u8 = 1;
+const FULL: u8 = 2;
+const EQUAL: u8 = 3;
+const DECORRELATED: u8 = 4;
 
 /// The simulator's reusable buffers (so a sweep allocates once).
 struct OccSim {
     /// Each client's pending conditional write, earliest first.
     heap: EventHeap,
-    /// When each client's current read request reached the server.
-    read_at: Vec<f64>,
-    /// Failed attempts so far, per client.
-    attempt: Vec<u32>,
-    /// Backoff state, per client.
-    backoff: Vec<Backoff>,
+    /// Per client.
+    clients: Vec<Client>,
 }
 
 impl OccSim {
     fn new() -> Self {
         OccSim {
             heap: EventHeap::default(),
-            read_at: Vec::new(),
-            attempt: Vec::new(),
-            backoff: Vec::new(),
+            clients: Vec::new(),
         }
     }
 
@@ -327,28 +352,43 @@ impl OccSim {
     /// last success is earlier than the read (events are processed in time order, so every
     /// success before the write has been seen).
     fn run(&mut self, clients: u32, strategy: JitterStrategy, rng: &mut SimRng) -> TrialResult {
+        match strategy {
+            JitterStrategy::None => self.run_with::<NONE>(clients, rng),
+            JitterStrategy::Exponential => self.run_with::<EXPONENTIAL>(clients, rng),
+            JitterStrategy::Full => self.run_with::<FULL>(clients, rng),
+            JitterStrategy::Equal => self.run_with::<EQUAL>(clients, rng),
+            JitterStrategy::Decorrelated => self.run_with::<DECORRELATED>(clients, rng),
+        }
+    }
+
+    /// [`Self::run`] for strategy `S`. The sleep is exactly `Backoff::next_delay_ms` of
+    /// `JitterStrategy::backoff()` (the same formulas from `backoff`, the same one uniform draw
+    /// for the jittered strategies and none for the others), without its per-call dispatch.
+    fn run_with<const S: u8>(&mut self, clients: u32, rng: &mut SimRng) -> TrialResult {
         let n = clients as usize;
         self.heap.clear();
-        self.read_at.clear();
-        self.read_at.resize(n, 0.0);
-        self.attempt.clear();
-        self.attempt.resize(n, 0);
-        self.backoff.clear();
-        self.backoff.resize(n, Backoff::new(strategy.backoff()));
-        for client in 0..clients {
+        self.clients.clear();
+        self.clients.resize(
+            n,
+            Client {
+                prev_sleep_ms: BASE_MS,
+                ..Client::default()
+            },
+        );
+        for (client, state) in self.clients.iter_mut().enumerate() {
             // Read request, then read reply and conditional write.
             let read = net_delay(rng);
-            self.read_at[client as usize] = read;
+            state.read_at = read;
             let write = read + net_delay(rng) + net_delay(rng);
-            self.heap.push(write, client);
+            self.heap.push(write, client as u32);
         }
         let mut last_success = f64::NEG_INFINITY;
         let mut calls: u64 = 0;
         let mut completion: f64 = 0.0;
         while let Some((t, client)) = self.heap.peek() {
-            let c = client as usize;
+            let state = &mut self.clients[client as usize];
             calls += 1;
-            if self.read_at[c] > last_success {
+            if state.read_at > last_success {
                 // The version is still the one read: the write succeeds; the reply travels back.
                 last_success = t;
                 let reply = t + net_delay(rng);
@@ -359,10 +399,22 @@ impl OccSim {
             } else {
                 // Failure reply, backoff sleep, next read request, its reply, the next write.
                 let reply = net_delay(rng);
-                self.attempt[c] += 1;
-                let sleep = self.backoff[c].next_delay_ms(self.attempt[c], rng);
+                state.attempt += 1;
+                let attempt = state.attempt;
+                let sleep = match S {
+                    NONE => 0.0,
+                    EXPONENTIAL => capped_exponential_ms(BASE_MS, CAP_MS, attempt),
+                    FULL => full_jitter_ms(BASE_MS, CAP_MS, attempt, rng.uniform()),
+                    EQUAL => equal_jitter_ms(BASE_MS, CAP_MS, attempt, rng.uniform()),
+                    _ => {
+                        let u = rng.uniform();
+                        let sleep = decorrelated_jitter_ms(BASE_MS, CAP_MS, state.prev_sleep_ms, u);
+                        state.prev_sleep_ms = sleep;
+                        sleep
+                    }
+                };
                 let read = t + reply + sleep + net_delay(rng);
-                self.read_at[c] = read;
+                state.read_at = read;
                 let write = read + net_delay(rng) + net_delay(rng);
                 self.heap.replace_top(write, client);
             }

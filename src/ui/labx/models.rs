@@ -96,65 +96,87 @@ fn label(s: JitterStrategy) -> &'static str {
     }
 }
 
-/// Work per slice: the sweep runs trials for this long, then lets the page paint.
-const SLICE_MS: f64 = 24.0;
+/// Length of one slice (trials, plus a chart when one is due), ms: under two frames at 60 Hz with
+/// room for the browser's paint, so the page keeps 30 frames a second or more.
+const SLICE_MS: f64 = 26.0;
 
-/// How often the charts and the table are redrawn while the sweep runs, ms.
-const REDRAW_MS: f64 = 250.0;
+/// How often the charts and the table are redrawn while the sweep runs, ms. A redraw is spread
+/// over two slices: the table and the calls chart in one, the time chart in the next.
+const REDRAW_MS: f64 = 400.0;
 
-/// Timing of the sweep: when it started, the longest slice (work + drawing), the total, and the
-/// last redraw.
+/// Trials in the first slice, ms: the frame that shows the new view also lays it out and paints
+/// it.
+const FIRST_SLICE_MS: f64 = 12.0;
+
+/// Time set aside for a chart's drawing before any has been drawn, ms: the first drawing pays
+/// one-off costs (~40 ms in headless Chromium, against ~10 ms for the later ones), so it gets a
+/// slice to itself.
+const FIRST_DRAW_MS: f64 = SLICE_MS;
+
+/// Timing of the sweep and its drawing state.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Timing {
     started_ms: f64,
+    /// The longest slice (trials + drawing), ms.
     longest_slice_ms: f64,
+    /// From the start to the final charts, ms.
     total_ms: Option<f64>,
-    /// When the charts were last drawn.
+    /// When the last redraw began.
     drawn_ms: f64,
+    /// The longest drawing of one chart, ms.
+    longest_draw_ms: f64,
+    /// The last drawing of a chart, ms: what the next one is expected to take.
+    last_draw_ms: f64,
+    /// Time spent drawing, ms.
+    draw_ms: f64,
+    /// Charts drawn.
+    draws: u32,
+    /// Time spent running trials, ms.
+    work_ms: f64,
+    /// Slices (animation frames) used.
+    slices: u32,
+    /// The table and the calls chart show the latest results; the time chart comes next slice.
+    time_chart_due: bool,
+    /// The results in the table are final.
+    final_results: bool,
 }
 
 /// Reads one number from a cell.
 type Measure = fn(&SweepCell) -> f64;
 
-fn draw_jitter(
-    calls: Option<web_sys::HtmlCanvasElement>,
-    time: Option<web_sys::HtmlCanvasElement>,
-    cells: &[SweepCell],
-) {
+/// The two charts: calls, then time to finish.
+const CHARTS: [(&str, Measure); 2] = [
+    ("calls (mean of 100 trials)", |c| c.summary.calls_mean),
+    ("time to finish (s)", |c| c.summary.time_mean_ms / 1000.0),
+];
+
+/// Draws chart `which` of [`CHARTS`] on `canvas`.
+fn draw_chart(canvas: Option<web_sys::HtmlCanvasElement>, which: usize, cells: &[SweepCell]) {
+    let Some(canvas) = canvas else { return };
+    let (y_desc, get) = CHARTS[which];
     let dark = draw::prefs().1;
-    let charts: [(_, &str, Measure); 2] = [
-        (calls, "calls (mean of 100 trials)", |c| {
-            c.summary.calls_mean
-        }),
-        (time, "time to finish (s)", |c| {
-            c.summary.time_mean_ms / 1000.0
-        }),
-    ];
-    for (canvas, y_desc, get) in charts {
-        let Some(canvas) = canvas else { continue };
-        let y_max = cells.iter().map(get).fold(1.0, f64::max) * 1.1;
-        let series = JitterStrategy::ALL
-            .iter()
-            .zip(STRATEGY_STYLE)
-            .map(|(s, (colour, stroke))| Series {
-                name: label(*s),
-                colour,
-                stroke,
-                points: cells
-                    .iter()
-                    .filter(|c| c.strategy == *s)
-                    .map(|c| (f64::from(c.clients), get(c)))
-                    .collect(),
-            })
-            .collect();
-        let axes = Axes {
-            x: (0.0, 200.0),
-            y_max,
-            x_desc: "clients",
-            y_desc,
-        };
-        let _ = chart::lines(&canvas, &axes, series, dark);
-    }
+    let y_max = cells.iter().map(get).fold(1.0, f64::max) * 1.1;
+    let series = JitterStrategy::ALL
+        .iter()
+        .zip(STRATEGY_STYLE)
+        .map(|(s, (colour, stroke))| Series {
+            name: label(*s),
+            colour,
+            stroke,
+            points: cells
+                .iter()
+                .filter(|c| c.strategy == *s)
+                .map(|c| (f64::from(c.clients), get(c)))
+                .collect(),
+        })
+        .collect();
+    let axes = Axes {
+        x: (0.0, 200.0),
+        y_max,
+        x_desc: "clients",
+        y_desc,
+    };
+    let _ = chart::lines(&canvas, &axes, series, dark);
 }
 
 /// Brooker's chart: calls and time to finish against the number of clients, one line per
@@ -183,31 +205,71 @@ pub fn JitterView() -> impl IntoView {
             return;
         }
         let t0 = draw::now_ms();
-        let mut done = false;
-        while !done && draw::now_ms() - t0 < SLICE_MS {
-            sweep.update_value(|s| done = s.step(1));
-        }
-        // the charts and the table are redrawn a few times a second, not after every slice
-        if done || t0 - timing.get_untracked().drawn_ms >= REDRAW_MS {
+        let t = timing.get_untracked();
+        let finished = sweep.with_value(|s| s.is_done());
+        // At most one chart per slice, and the trials leave room for it (as long as the last
+        // chart drawing), so that the slice as a whole stays within SLICE_MS. The first slice
+        // only runs trials, and only for FIRST_SLICE_MS; the first chart comes in the second.
+        let draw_est = if t.draws == 0 {
+            FIRST_DRAW_MS
+        } else {
+            t.last_draw_ms
+        };
+        let redraw_due = t.slices > 0
+            && !t.time_chart_due
+            && (finished || t.draws == 0 || t0 - t.drawn_ms >= REDRAW_MS);
+        let budget = if t.slices == 0 {
+            FIRST_SLICE_MS
+        } else if redraw_due || t.time_chart_due {
+            SLICE_MS - draw_est
+        } else {
+            SLICE_MS
+        };
+        let mut done = finished;
+        sweep.update_value(|s| {
+            while !done && draw::now_ms() - t0 < budget {
+                done = s.step(1);
+            }
+        });
+        let worked = draw::now_ms();
+        // the trials ended in this slice with time left for the calls chart: draw it now
+        let draw_calls = redraw_due
+            || (t.draws > 0 && !t.time_chart_due && done && worked - t0 + draw_est <= SLICE_MS);
+        if draw_calls {
             let results = sweep.with_value(|s| {
                 progress.set(s.progress());
                 s.results()
             });
-            draw_jitter(
-                canvases.0.get_untracked(),
-                canvases.1.get_untracked(),
-                &results,
-            );
+            draw_chart(canvases.0.get_untracked(), 0, &results);
             cells.set(results);
-            timing.update(|t| t.drawn_ms = draw::now_ms());
+        } else if t.time_chart_due {
+            cells.with_untracked(|c| draw_chart(canvases.1.get_untracked(), 1, c));
         }
         let end = draw::now_ms();
+        let drew = draw_calls || t.time_chart_due;
+        let complete = t.time_chart_due && t.final_results;
         timing.update(|t| {
             t.longest_slice_ms = t.longest_slice_ms.max(end - t0);
-            if done {
+            t.work_ms += worked - t0;
+            t.slices += 1;
+            if drew {
+                t.longest_draw_ms = t.longest_draw_ms.max(end - worked);
+                t.last_draw_ms = end - worked;
+                t.draw_ms += end - worked;
+                t.draws += 1;
+            }
+            if draw_calls {
+                t.drawn_ms = t0;
+                t.time_chart_due = true;
+                t.final_results = done;
+            } else if t.time_chart_due {
+                t.time_chart_due = false;
+            }
+            if complete {
                 t.total_ms = Some(end - t.started_ms);
             }
         });
+        let done = complete;
         if !done {
             let next = move || slice(sweep, progress, cells, timing, canvases, stop, frame);
             frame.set_value(request_animation_frame_with_handle(next).ok());
@@ -252,9 +314,14 @@ pub fn JitterView() -> impl IntoView {
     view! {
         <div class="jitter" data-testid="jitter-chart">
             <p aria-live="polite" data-testid="jitter-progress"
-                data-done=move || { let (d, t) = progress.get(); (d >= t).to_string() }
+                data-done=move || timing.get().total_ms.is_some().to_string()
                 data-total-ms=move || timing.get().total_ms.map(|ms| fmt_fixed(ms, 0)).unwrap_or_default()
-                data-longest-slice-ms=move || fmt_fixed(timing.get().longest_slice_ms, 1)>
+                data-longest-slice-ms=move || fmt_fixed(timing.get().longest_slice_ms, 1)
+                data-longest-draw-ms=move || fmt_fixed(timing.get().longest_draw_ms, 1)
+                data-draw-ms=move || fmt_fixed(timing.get().draw_ms, 0)
+                data-draws=move || timing.get().draws.to_string()
+                data-work-ms=move || fmt_fixed(timing.get().work_ms, 0)
+                data-slices=move || timing.get().slices.to_string()>
                 {move || {
                     let (d, t) = progress.get();
                     match timing.get().total_ms {
