@@ -696,7 +696,7 @@ impl Simulation {
                 }
             }
             Ev::Wake { client, user } => self.new_request(client, user, false),
-            Ev::Deliver(c) => self.deliver(c),
+            Ev::Deliver(c) => self.deliver(c, false),
             Ev::WorkDone(c, inc) => self.work_done(c, inc),
             Ev::Reply(c) => self.reply_arrive(c),
             Ev::Timeout(c) => self.timeout(c),
@@ -934,7 +934,7 @@ impl Simulation {
         self.global.attempts += 1;
         let e = &self.edges[edge as usize];
         if e.timeout.is_none() && e.ideal && !self.net_faults {
-            self.deliver(c);
+            self.deliver(c, true);
         } else {
             self.transmit(c);
         }
@@ -1169,7 +1169,7 @@ impl Simulation {
             self.link_delay(edge)
         };
         if d == 0 {
-            self.deliver(c);
+            self.deliver(c, false);
         } else {
             let call = self.call_mut(c);
             call.phase = Phase::ToCallee;
@@ -1217,17 +1217,7 @@ impl Simulation {
 
     #[inline(always)]
     fn touch(&mut self, r: u32) {
-        let now = self.now;
-        let rep = &mut self.replicas[r as usize];
-        if now > rep.last_change {
-            let dt = u64_to_f64(now - rep.last_change);
-            rep.busy_area += rep.busy as f64 * dt;
-            rep.queue_area += u64_to_f64(rep.queue.len() as u64) * dt;
-            if rep.busy >= rep.workers {
-                rep.saturated_area += dt;
-            }
-            rep.last_change = now;
-        }
+        touch_replica(&mut self.replicas[r as usize], self.now);
     }
 
     /// The callee refuses or answers a request without working on it.
@@ -1239,10 +1229,21 @@ impl Simulation {
         self.send_reply(c, r);
     }
 
+    /// The request `c` reaches its callee. `fresh` (a constant at each call site) says it is a
+    /// call just made by [`Self::plain_call`]: live, not cancelled, its caller waiting, with no
+    /// deadline and no idempotency record to look up, so those checks, known to pass, are left
+    /// out, and a worker starts on it with [`Self::start`] inlined.
     #[inline(always)]
-    fn deliver(&mut self, c: CallRef) {
+    fn deliver(&mut self, c: CallRef, fresh: bool) {
         let Some(call) = self.get(c) else { return };
-        if call.cancelled {
+        debug_assert!(
+            !fresh
+                || (!call.cancelled
+                    && !call.caller_done
+                    && call.deadline == Time::MAX
+                    && self.edges[call.edge as usize].dedup.is_none())
+        );
+        if !fresh && call.cancelled {
             // the cancellation reached the callee first: nothing to do
             let call = self.call_mut(c);
             call.callee_done = true;
@@ -1258,7 +1259,7 @@ impl Simulation {
             let call = self.call_mut(c);
             call.arrived_at = now;
             call.replica = r;
-            !call.caller_done
+            fresh || !call.caller_done
         };
         if caller_waits {
             self.replicas[r as usize].outstanding += 1;
@@ -1276,13 +1277,13 @@ impl Simulation {
         }
         self.call_mut(c).connected = true;
         let e = &self.edges[edge as usize];
-        if e.idempotency_key && e.dedup.as_ref().is_some_and(|d| d.contains(corr)) {
+        if !fresh && e.idempotency_key && e.dedup.as_ref().is_some_and(|d| d.contains(corr)) {
             // a repeat of an operation already executed: answered from the key's record
             self.edge_stats[edge as usize].patterns.deduplicated += 1;
             self.reply_at_once(c, r, Outcome::Ok, Why::Plain);
             return;
         }
-        if deadline != Time::MAX && now >= deadline {
+        if !fresh && deadline != Time::MAX && now >= deadline {
             self.service_stats[s as usize].expired += 1;
             self.reply_at_once(c, r, Outcome::Error, Why::Deadline);
             return;
@@ -1291,7 +1292,11 @@ impl Simulation {
         let svc = &self.services[s as usize];
         if rep.busy < rep.workers {
             self.touch(r);
-            self.start(c, r, false);
+            if fresh {
+                self.start_inline(c, r, false);
+            } else {
+                self.start(c, r, false);
+            }
         } else if rep.queue.len() >= svc.shed_queue {
             self.service_stats[s as usize].shed += 1;
             self.reply_at_once(c, r, Outcome::Rejected, Why::Shed);
@@ -1311,6 +1316,12 @@ impl Simulation {
     /// A worker of replica `r` starts on `c`. The caller has brought the replica's areas up to now
     /// ([`Self::touch`]).
     fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
+        self.start_inline(c, r, from_queue);
+    }
+
+    /// [`Self::start`], inlined into the path of a fresh request on a plain edge.
+    #[inline(always)]
+    fn start_inline(&mut self, c: CallRef, r: u32, from_queue: bool) {
         let (s, busy, workers, inc, factor, add) = {
             let rep = &mut self.replicas[r as usize];
             rep.busy += 1;
@@ -1379,19 +1390,22 @@ impl Simulation {
     #[inline(always)]
     fn work_done(&mut self, c: CallRef, inc: u32) {
         let Some(call) = self.get(c) else { return };
-        if call.incarnation != inc || !self.job_alive(c) {
+        let r = call.replica;
+        let rep = &self.replicas[r as usize];
+        // `job_alive`, with the call and replica at hand
+        if call.incarnation != inc || call.callee_done || rep.incarnation != call.incarnation {
             self.lose_job(c);
             return;
         }
-        let r = call.replica;
-        let s = self.replicas[r as usize].service as usize;
-        let err = self.replicas[r as usize]
+        let s = rep.service as usize;
+        let svc = &self.services[s];
+        let err = rep
             .error_bursts
             .last()
             .map(|b| b.1)
-            .unwrap_or(self.services[s].error_rate);
+            .unwrap_or(svc.error_rate);
+        let n = svc.edges.len();
         let failed = self.rng.chance(err);
-        let n = self.services[s].edges.len();
         if failed || n == 0 {
             let outcome = if failed { Outcome::Error } else { Outcome::Ok };
             self.finish_inline(c, outcome);
@@ -1485,9 +1499,10 @@ impl Simulation {
             call.reply = outcome;
             (call.replica, call.arrived_at, call.edge, call.corr)
         };
-        self.touch(r);
-        let s = self.replicas[r as usize].service as usize;
-        self.replicas[r as usize].busy -= 1;
+        let rep = &mut self.replicas[r as usize];
+        touch_replica(rep, now);
+        let s = rep.service as usize;
+        rep.busy -= 1;
         let st = &mut self.service_stats[s];
         match outcome {
             Outcome::Ok => st.ok += 1,
@@ -1511,7 +1526,7 @@ impl Simulation {
                 }
             }
         }
-        self.next_from_queue(r);
+        self.next_from_queue(r, s);
         // the response-time histograms are recorded here, after the queue moved on (nothing
         // there reads them, and the order of records does not matter), so that a reply reaching
         // a client at once records them with the client's own, sharing the buckets
@@ -1606,19 +1621,18 @@ impl Simulation {
     /// shedding) waiting too long are answered at once instead of served. The caller has touched
     /// the replica at this instant, so its areas are accounted before the queue changes.
     #[inline(always)]
-    fn next_from_queue(&mut self, r: u32) {
-        let s = self.replicas[r as usize].service as usize;
+    fn next_from_queue(&mut self, r: u32, s: usize) {
+        debug_assert_eq!(self.replicas[r as usize].service as usize, s);
         let (lifo, shed_wait) = {
             let svc = &self.services[s];
             (svc.lifo, svc.shed_wait)
         };
         loop {
-            let rep = &self.replicas[r as usize];
+            let rep = &mut self.replicas[r as usize];
             if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
                 return;
             }
             // the queue area is already accounted up to now: `finish_inline` touched the replica
-            let rep = &mut self.replicas[r as usize];
             let next = if lifo {
                 rep.queue.pop_back()
             } else {
@@ -2450,6 +2464,20 @@ fn sample_latency_ms(rng: &mut SimRng, l: &Latency) -> f64 {
             }
         }
         Latency::LongTail { min_ms, alpha } => rng.pareto(min_ms, alpha),
+    }
+}
+
+/// Brings a replica's time-weighted areas up to `now`.
+#[inline(always)]
+fn touch_replica(rep: &mut Replica, now: Time) {
+    if now > rep.last_change {
+        let dt = u64_to_f64(now - rep.last_change);
+        rep.busy_area += rep.busy as f64 * dt;
+        rep.queue_area += u64_to_f64(rep.queue.len() as u64) * dt;
+        if rep.busy >= rep.workers {
+            rep.saturated_area += dt;
+        }
+        rep.last_change = now;
     }
 }
 
