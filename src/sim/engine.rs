@@ -270,6 +270,8 @@ struct Edge {
     /// No delay, jitter or loss of its own: while no network fault is active
     /// ([`Simulation::net_faults`]), a message on it arrives at once, with no draw.
     ideal: bool,
+    /// `plain && ideal`, in one flag for the fast paths.
+    direct: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -929,11 +931,12 @@ impl Simulation {
     #[inline(always)]
     fn plain_call(&mut self, caller: Caller, edge: u32, corr: u64, traced: bool, ctx_in: bool) {
         let ctx_down = !self.one_layer || ctx_in;
+        let e = &self.edges[edge as usize];
+        let direct = e.direct && e.timeout.is_none();
         let c = self.alloc(corr, edge, caller, 1, traced, Time::MAX, ctx_down);
         self.edge_stats[edge as usize].sent += 1;
         self.global.attempts += 1;
-        let e = &self.edges[edge as usize];
-        if e.timeout.is_none() && e.ideal && !self.net_faults {
+        if direct && !self.net_faults {
             self.deliver(c, true);
         } else {
             self.transmit(c);
@@ -1235,7 +1238,12 @@ impl Simulation {
     /// out, and a worker starts on it with [`Self::start`] inlined.
     #[inline(always)]
     fn deliver(&mut self, c: CallRef, fresh: bool) {
-        let Some(call) = self.get(c) else { return };
+        let call = if fresh {
+            &self.calls.as_slice()[c.idx as usize]
+        } else {
+            let Some(call) = self.get(c) else { return };
+            call
+        };
         debug_assert!(
             !fresh
                 || (!call.cancelled
@@ -1348,8 +1356,9 @@ impl Simulation {
             st.waited += 1;
             st.wait_sum_ns += u64_to_f64(now - arrived);
         }
-        let mut ms = sample_latency_ms(&mut self.rng, &self.services[s as usize].latency);
-        if let Some((curve, k, p)) = self.services[s as usize].overload {
+        let svc = &self.services[s as usize];
+        let mut ms = sample_latency_ms(&mut self.rng, &svc.latency);
+        if let Some((curve, k, p)) = svc.overload {
             let u = busy as f64 / workers as f64;
             ms *= match curve {
                 OverloadCurve::Linear => 1.0 + k * u,
@@ -1509,8 +1518,9 @@ impl Simulation {
             _ => st.errors += 1,
         }
         st.response_sum_ns += u64_to_f64(now - arrived);
+        let e = &mut self.edges[edge as usize];
+        let direct = e.direct;
         if outcome == Outcome::Ok {
-            let e = &mut self.edges[edge as usize];
             if let Some(d) = e.dedup.as_mut() {
                 // a non-idempotent operation took effect
                 let first = d.record(corr, now);
@@ -1530,7 +1540,7 @@ impl Simulation {
         // the response-time histograms are recorded here, after the queue moved on (nothing
         // there reads them, and the order of records does not matter), so that a reply reaching
         // a client at once records them with the client's own, sharing the buckets
-        if self.reply_to_client_at_once(c, r, s, now - arrived) {
+        if direct && self.reply_to_client_at_once(c, r, s, now - arrived) {
             return;
         }
         let st = &mut self.service_stats[s];
@@ -1540,7 +1550,7 @@ impl Simulation {
     }
 
     /// The reply of the job `c` (done on replica `r` of service `s`, with response time `resp`)
-    /// when its caller is a client waiting on a plain edge with an ideal link, and no reply loss
+    /// when its caller is a client waiting on a direct edge (the caller has checked that), and no reply loss
     /// or network fault is active: [`Self::send_reply`], [`Self::reply_arrive`],
     /// [`Self::resolve`] and [`Self::deliver_up`] fused, with the same effects, for the engine's
     /// commonest ending. Records the service's response-time histograms too. False (having done
@@ -1553,17 +1563,18 @@ impl Simulation {
             return false;
         };
         let edge = call.edge as usize;
-        let e = &self.edges[edge];
-        if !(e.plain && e.ideal)
-            || self.net_faults
+        let rep = &mut self.replicas[r as usize];
+        debug_assert!(self.edges[edge].direct);
+        if self.net_faults
             || !call.live
             || call.gen != c.gen
             || call.caller_done
             || (call.traced && self.span_capacity > 0)
-            || !self.replicas[r as usize].reply_losses.is_empty()
+            || !rep.reply_losses.is_empty()
         {
             return false;
         }
+        rep.outstanding -= 1;
         debug_assert!(call.callee_done && !call.holds_permit && !call.local);
         debug_assert_eq!(call.replica, r);
         let outcome = call.reply;
@@ -1577,7 +1588,6 @@ impl Simulation {
         call.next_free = self.free_head;
         self.free_head = c.idx;
         self.free_len += 1;
-        self.replicas[r as usize].outstanding -= 1;
         let es = &mut self.edge_stats[edge];
         match outcome {
             Outcome::Ok => es.ok += 1,
@@ -2561,6 +2571,7 @@ fn make_edge(
         dedup: (!spec.idempotent).then(|| Box::new(DedupTable::new(from_secs(60.0)))),
         plain: false,
         ideal: false,
+        direct: false,
     };
     e.ideal = e.delay == 0 && e.jitter_ns == 0.0 && e.loss == 0.0;
     e.plain = e.breaker.is_none()
@@ -2573,5 +2584,6 @@ fn make_edge(
         && e.throttle.is_none()
         && e.fallback.is_none()
         && e.dedup.is_none();
+    e.direct = e.plain && e.ideal;
     e
 }
