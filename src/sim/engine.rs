@@ -694,7 +694,7 @@ impl Simulation {
                 if rate > 0.0 {
                     let dt = from_secs(self.rng.exponential(mean_gap));
                     self.queue
-                        .push_hot(self.now + dt, Ev::Arrival { client, gen });
+                        .push_inline(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
             Ev::Wake { client, user } => self.new_request(client, user, false),
