@@ -180,7 +180,7 @@ struct Call {
 }
 
 impl Call {
-    /// An unused slot; [`Simulation::alloc`] sets every field.
+    /// An unused slot, and the constants [`Simulation::alloc`] starts a call from.
     fn blank() -> Call {
         Call {
             gen: u32::MAX,
@@ -758,38 +758,22 @@ impl Simulation {
         let call = &mut self.calls.as_mut_slice()[idx as usize];
         // a new slot starts at u32::MAX, so its first generation is 0
         let gen = call.gen.wrapping_add(1);
-        call.gen = gen;
-        call.live = true;
-        call.corr = corr;
-        call.edge = edge;
-        call.caller = caller;
-        call.attempt = attempt;
-        call.traced = traced;
-        call.caller_done = false;
-        call.callee_done = false;
-        call.failed = false;
-        call.reply = Outcome::Ok;
-        call.phase = Phase::ToCallee;
-        call.replica = u32::MAX;
-        call.incarnation = 0;
-        call.next_child = 0;
-        call.pending_children = 0;
-        call.sent_at = now;
-        call.arrived_at = 0;
-        call.started_at = Time::MAX;
-        call.transit_from = 0;
-        call.transit_to = 0;
-        call.deadline = deadline;
-        call.why = Why::Plain;
-        call.ctx_down = ctx_down;
-        call.is_retry = false;
-        call.local = false;
-        call.connected = false;
-        call.holds_permit = false;
-        call.cancelled = false;
-        call.timer_is_deadline = false;
-        call.opt_fb = 0;
-        call.crit_fb = 0;
+        // every field at once, from the blank slot's constants (`next_free` too, unused while
+        // the slot is live)
+        *call = Call {
+            gen,
+            live: true,
+            corr,
+            edge,
+            caller,
+            attempt,
+            traced,
+            phase: Phase::ToCallee,
+            sent_at: now,
+            deadline,
+            ctx_down,
+            ..Call::blank()
+        };
         CallRef { idx, gen }
     }
 
