@@ -698,7 +698,7 @@ impl Simulation {
                 }
             }
             Ev::Wake { client, user } => self.new_request(client, user, false),
-            Ev::Deliver(c) => self.deliver(c, false),
+            Ev::Deliver(c) => self.deliver_any(c),
             Ev::WorkDone(c, inc) => self.work_done(c, inc),
             Ev::Reply(c) => self.reply_arrive(c),
             Ev::Timeout(c) => self.timeout(c),
@@ -820,7 +820,14 @@ impl Simulation {
         );
         let edge = self.clients[client as usize].edge;
         if inline_plain && self.edges[edge as usize].plain {
-            self.plain_call(Caller::Client { client, user }, edge, corr, traced, true);
+            self.plain_call(
+                Caller::Client { client, user },
+                edge,
+                corr,
+                traced,
+                true,
+                true,
+            );
             return;
         }
         self.make_call(
@@ -847,7 +854,7 @@ impl Simulation {
         ctx_in: bool,
     ) {
         if self.edges[edge as usize].plain {
-            self.plain_call(caller, edge, corr, traced, ctx_in);
+            self.plain_call(caller, edge, corr, traced, ctx_in, false);
             return;
         }
         let now = self.now;
@@ -910,17 +917,26 @@ impl Simulation {
     }
 
     /// [`Self::make_call`] on a plain edge: one attempt, no deadline, nothing to ask, straight
-    /// on the wire. With no timer to arm and nothing that can lose or delay it, it is delivered
+    /// on the wire. With `fast` (a constant at each call site: the hot one only, for the code's
+    /// size), if there is no timer to arm and nothing that can lose or delay it, it is delivered
     /// here at once, as [`Self::transmit`] would.
     #[inline(always)]
-    fn plain_call(&mut self, caller: Caller, edge: u32, corr: u64, traced: bool, ctx_in: bool) {
+    fn plain_call(
+        &mut self,
+        caller: Caller,
+        edge: u32,
+        corr: u64,
+        traced: bool,
+        ctx_in: bool,
+        fast: bool,
+    ) {
         let ctx_down = !self.one_layer || ctx_in;
         let e = &self.edges[edge as usize];
         let direct = e.direct && e.timeout.is_none();
         let c = self.alloc(corr, edge, caller, 1, traced, Time::MAX, ctx_down);
         self.edge_stats[edge as usize].sent += 1;
         self.global.attempts += 1;
-        if direct && !self.net_faults {
+        if fast && direct && !self.net_faults {
             self.deliver(c, true);
         } else {
             self.transmit(c);
@@ -1156,7 +1172,7 @@ impl Simulation {
             self.link_delay(edge)
         };
         if d == 0 {
-            self.deliver(c, false);
+            self.deliver_any(c);
         } else {
             let call = self.call_mut(c);
             call.phase = Phase::ToCallee;
@@ -1214,6 +1230,13 @@ impl Simulation {
         call.reply = outcome;
         call.why = why;
         self.send_reply(c, r);
+    }
+
+    /// [`Self::deliver`] of any request, out of line: one copy for the transmit path and the
+    /// `Deliver` event (the hot path of a fresh plain call has its own).
+    #[inline(never)]
+    fn deliver_any(&mut self, c: CallRef) {
+        self.deliver(c, false);
     }
 
     /// The request `c` reaches its callee. `fresh` (a constant at each call site) says it is a
@@ -1401,7 +1424,7 @@ impl Simulation {
         let failed = self.rng.chance(err);
         if failed || n == 0 {
             let outcome = if failed { Outcome::Error } else { Outcome::Ok };
-            self.finish_inline(c, outcome);
+            self.finish_inline(c, outcome, true);
             return;
         }
         self.call_mut(c).phase = Phase::WaitingDownstream;
@@ -1479,12 +1502,14 @@ impl Simulation {
 
     /// The job is done: free the worker, take the next waiting request, send the reply.
     fn finish(&mut self, c: CallRef, outcome: Outcome) {
-        self.finish_inline(c, outcome);
+        self.finish_inline(c, outcome, false);
     }
 
-    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job).
+    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job). With
+    /// `fast` (a constant at each call site: `work_done`'s only, for the code's size), a reply
+    /// to a client waiting on a direct edge takes [`Self::reply_to_client_at_once`].
     #[inline(always)]
-    fn finish_inline(&mut self, c: CallRef, outcome: Outcome) {
+    fn finish_inline(&mut self, c: CallRef, outcome: Outcome, fast: bool) {
         let now = self.now;
         let (r, arrived, edge, corr) = {
             let call = self.call_mut(c);
@@ -1524,7 +1549,7 @@ impl Simulation {
         // the response-time histograms are recorded here, after the queue moved on (nothing
         // there reads them, and the order of records does not matter), so that a reply reaching
         // a client at once records them with the client's own, sharing the buckets
-        if direct && self.reply_to_client_at_once(c, r, s, now - arrived) {
+        if fast && direct && self.reply_to_client_at_once(c, r, s, now - arrived) {
             return;
         }
         let st = &mut self.service_stats[s];
@@ -1534,16 +1559,17 @@ impl Simulation {
     }
 
     /// The reply of the job `c` (done on replica `r` of service `s`, with response time `resp`)
-    /// when its caller is a client waiting on a direct edge (the caller has checked that), and no reply loss
-    /// or network fault is active: [`Self::send_reply`], [`Self::reply_arrive`],
-    /// [`Self::resolve`] and [`Self::deliver_up`] fused, with the same effects, for the engine's
-    /// commonest ending. Records the service's response-time histograms too. False (having done
-    /// nothing) in every other case, traced requests included.
+    /// when its caller is an open-loop client waiting on a direct edge (the caller has checked
+    /// that), the request was delivered the instant it was sent, and no reply loss or network
+    /// fault is active: [`Self::send_reply`], [`Self::reply_arrive`], [`Self::resolve`] and
+    /// [`Self::deliver_up`] fused, with the same effects, for the engine's commonest ending.
+    /// Records the service's response-time histograms too. False (having done nothing) in every
+    /// other case, traced requests included.
     #[inline(always)]
     fn reply_to_client_at_once(&mut self, c: CallRef, r: u32, s: usize, resp: Time) -> bool {
         let now = self.now;
         let call = &self.calls.as_slice()[c.idx as usize];
-        let Caller::Client { client, user } = call.caller else {
+        let Caller::Client { user, .. } = call.caller else {
             return false;
         };
         let edge = call.edge as usize;
@@ -1555,7 +1581,11 @@ impl Simulation {
             || call.caller_done
             || (call.traced && self.span_capacity > 0)
             || !rep.reply_losses.is_empty()
+            || user != u32::MAX
+            || now - call.sent_at != resp
         {
+            // (a closed-loop user, who thinks before the next request, or a request that took
+            // time on the way: the general path, for the code's size)
             return false;
         }
         rep.outstanding -= 1;
@@ -1579,21 +1609,14 @@ impl Simulation {
         }
         let st = &mut self.service_stats[s];
         let g = &mut self.global;
-        if latency == resp {
-            // sent and delivered at the same instant: one value, found in its buckets once
-            let us = super::histogram::ns_to_us(resp);
-            let fine = Histogram::<6>::bucket_of(us);
-            let coarse = super::histogram::WindowHistogram::bucket_of(us);
-            st.response.record_at(fine, us);
-            es.latency.record_at(fine, us);
-            st.window.record_at(coarse, us);
-            g.window.record_at(coarse, us);
-        } else {
-            st.response.record_ns(resp);
-            st.window.record_ns(resp);
-            es.latency.record_ns(latency);
-            g.window.record_ns(latency);
-        }
+        // sent and delivered at the same instant: one value, found in its buckets once
+        let us = super::histogram::ns_to_us(latency);
+        let fine = Histogram::<6>::bucket_of(us);
+        let coarse = super::histogram::WindowHistogram::bucket_of(us);
+        st.response.record_at(fine, us);
+        es.latency.record_at(fine, us);
+        st.window.record_at(coarse, us);
+        g.window.record_at(coarse, us);
         // deliver_up
         g.in_flight -= 1;
         match outcome {
@@ -1602,12 +1625,6 @@ impl Simulation {
         }
         let level = Level::of_request(outcome == Outcome::Ok, fb.0 as u32, fb.1 as u32);
         g.levels[level as usize] += 1;
-        if user != u32::MAX {
-            if let Some(think) = self.clients[client as usize].think.clone() {
-                let dt = from_ms(self.sample_ms(&think));
-                self.queue.push(self.now + dt, Ev::Wake { client, user });
-            }
-        }
         true
     }
 
@@ -1656,7 +1673,10 @@ impl Simulation {
         }
     }
 
-    #[inline(always)]
+    /// The callee's reply goes on the wire back to the caller. Out of line (one copy for its
+    /// few callers): the commonest reply, to a client waiting on a direct edge, takes
+    /// [`Self::reply_to_client_at_once`] instead.
+    #[inline(never)]
     fn send_reply(&mut self, c: CallRef, r: u32) {
         let edge = self.calls.as_slice()[c.idx as usize].edge;
         let (from, to, ideal) = {
