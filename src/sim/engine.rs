@@ -180,7 +180,7 @@ struct Call {
 }
 
 impl Call {
-    /// An unused slot; [`Simulation::alloc`] sets every field.
+    /// An unused slot, and the constants [`Simulation::alloc`] starts a call from.
     fn blank() -> Call {
         Call {
             gen: u32::MAX,
@@ -270,6 +270,8 @@ struct Edge {
     /// No delay, jitter or loss of its own: while no network fault is active
     /// ([`Simulation::net_faults`]), a message on it arrives at once, with no draw.
     ideal: bool,
+    /// `plain && ideal`, in one flag for the fast paths.
+    direct: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -679,6 +681,7 @@ impl Simulation {
         handled
     }
 
+    #[inline(always)]
     fn handle(&mut self, ev: Ev) {
         match ev {
             Ev::Arrival { client, gen } => {
@@ -687,15 +690,15 @@ impl Simulation {
                     return;
                 }
                 let (rate, mean_gap) = (c.rate, c.mean_gap_s);
-                self.new_request(client, u32::MAX);
+                self.new_request(client, u32::MAX, true);
                 if rate > 0.0 {
                     let dt = from_secs(self.rng.exponential(mean_gap));
                     self.queue
-                        .push_hot(self.now + dt, Ev::Arrival { client, gen });
+                        .push_inline(self.now + dt, Ev::Arrival { client, gen });
                 }
             }
-            Ev::Wake { client, user } => self.new_request(client, user),
-            Ev::Deliver(c) => self.deliver(c),
+            Ev::Wake { client, user } => self.new_request(client, user, false),
+            Ev::Deliver(c) => self.deliver_any(c),
             Ev::WorkDone(c, inc) => self.work_done(c, inc),
             Ev::Reply(c) => self.reply_arrive(c),
             Ev::Timeout(c) => self.timeout(c),
@@ -755,38 +758,22 @@ impl Simulation {
         let call = &mut self.calls.as_mut_slice()[idx as usize];
         // a new slot starts at u32::MAX, so its first generation is 0
         let gen = call.gen.wrapping_add(1);
-        call.gen = gen;
-        call.live = true;
-        call.corr = corr;
-        call.edge = edge;
-        call.caller = caller;
-        call.attempt = attempt;
-        call.traced = traced;
-        call.caller_done = false;
-        call.callee_done = false;
-        call.failed = false;
-        call.reply = Outcome::Ok;
-        call.phase = Phase::ToCallee;
-        call.replica = u32::MAX;
-        call.incarnation = 0;
-        call.next_child = 0;
-        call.pending_children = 0;
-        call.sent_at = now;
-        call.arrived_at = 0;
-        call.started_at = Time::MAX;
-        call.transit_from = 0;
-        call.transit_to = 0;
-        call.deadline = deadline;
-        call.why = Why::Plain;
-        call.ctx_down = ctx_down;
-        call.is_retry = false;
-        call.local = false;
-        call.connected = false;
-        call.holds_permit = false;
-        call.cancelled = false;
-        call.timer_is_deadline = false;
-        call.opt_fb = 0;
-        call.crit_fb = 0;
+        // every field at once, from the blank slot's constants (`next_free` too, unused while
+        // the slot is live)
+        *call = Call {
+            gen,
+            live: true,
+            corr,
+            edge,
+            caller,
+            attempt,
+            traced,
+            phase: Phase::ToCallee,
+            sent_at: now,
+            deadline,
+            ctx_down,
+            ..Call::blank()
+        };
         CallRef { idx, gen }
     }
 
@@ -812,8 +799,10 @@ impl Simulation {
         }
     }
 
+    /// A user request starts. With `inline_plain` (a constant at each call site), a call on a
+    /// plain edge takes [`Self::plain_call`] inlined here rather than a call to `make_call`.
     #[inline(always)]
-    fn new_request(&mut self, client: u32, user: u32) {
+    fn new_request(&mut self, client: u32, user: u32, inline_plain: bool) {
         let corr = self.next_corr;
         self.next_corr += 1;
         self.global.requests += 1;
@@ -830,6 +819,17 @@ impl Simulation {
             self.trace_every > 0 && corr.is_multiple_of(self.trace_every)
         );
         let edge = self.clients[client as usize].edge;
+        if inline_plain && self.edges[edge as usize].plain {
+            self.plain_call(
+                Caller::Client { client, user },
+                edge,
+                corr,
+                traced,
+                true,
+                true,
+            );
+            return;
+        }
         self.make_call(
             Caller::Client { client, user },
             edge,
@@ -854,12 +854,7 @@ impl Simulation {
         ctx_in: bool,
     ) {
         if self.edges[edge as usize].plain {
-            // one attempt, no deadline, nothing to ask: straight on the wire
-            let ctx_down = !self.one_layer || ctx_in;
-            let c = self.alloc(corr, edge, caller, 1, traced, Time::MAX, ctx_down);
-            self.edge_stats[edge as usize].sent += 1;
-            self.global.attempts += 1;
-            self.transmit(c);
+            self.plain_call(caller, edge, corr, traced, ctx_in, false);
             return;
         }
         let now = self.now;
@@ -918,6 +913,33 @@ impl Simulation {
         } else {
             let c = self.alloc(corr, edge, caller, 1, traced, deadline, ctx_down);
             self.send_request(c);
+        }
+    }
+
+    /// [`Self::make_call`] on a plain edge: one attempt, no deadline, nothing to ask, straight
+    /// on the wire. With `fast` (a constant at each call site: the hot one only, for the code's
+    /// size), if there is no timer to arm and nothing that can lose or delay it, it is delivered
+    /// here at once, as [`Self::transmit`] would.
+    #[inline(always)]
+    fn plain_call(
+        &mut self,
+        caller: Caller,
+        edge: u32,
+        corr: u64,
+        traced: bool,
+        ctx_in: bool,
+        fast: bool,
+    ) {
+        let ctx_down = !self.one_layer || ctx_in;
+        let e = &self.edges[edge as usize];
+        let direct = e.direct && e.timeout.is_none();
+        let c = self.alloc(corr, edge, caller, 1, traced, Time::MAX, ctx_down);
+        self.edge_stats[edge as usize].sent += 1;
+        self.global.attempts += 1;
+        if fast && direct && !self.net_faults {
+            self.deliver(c, true);
+        } else {
+            self.transmit(c);
         }
     }
 
@@ -1150,7 +1172,7 @@ impl Simulation {
             self.link_delay(edge)
         };
         if d == 0 {
-            self.deliver(c);
+            self.deliver_any(c);
         } else {
             let call = self.call_mut(c);
             call.phase = Phase::ToCallee;
@@ -1198,17 +1220,7 @@ impl Simulation {
 
     #[inline(always)]
     fn touch(&mut self, r: u32) {
-        let now = self.now;
-        let rep = &mut self.replicas[r as usize];
-        if now > rep.last_change {
-            let dt = u64_to_f64(now - rep.last_change);
-            rep.busy_area += rep.busy as f64 * dt;
-            rep.queue_area += u64_to_f64(rep.queue.len() as u64) * dt;
-            if rep.busy >= rep.workers {
-                rep.saturated_area += dt;
-            }
-            rep.last_change = now;
-        }
+        touch_replica(&mut self.replicas[r as usize], self.now);
     }
 
     /// The callee refuses or answers a request without working on it.
@@ -1220,10 +1232,33 @@ impl Simulation {
         self.send_reply(c, r);
     }
 
+    /// [`Self::deliver`] of any request, out of line: one copy for the transmit path and the
+    /// `Deliver` event (the hot path of a fresh plain call has its own).
+    #[inline(never)]
+    fn deliver_any(&mut self, c: CallRef) {
+        self.deliver(c, false);
+    }
+
+    /// The request `c` reaches its callee. `fresh` (a constant at each call site) says it is a
+    /// call just made by [`Self::plain_call`]: live, not cancelled, its caller waiting, with no
+    /// deadline and no idempotency record to look up, so those checks, known to pass, are left
+    /// out, and a worker starts on it with [`Self::start`] inlined.
     #[inline(always)]
-    fn deliver(&mut self, c: CallRef) {
-        let Some(call) = self.get(c) else { return };
-        if call.cancelled {
+    fn deliver(&mut self, c: CallRef, fresh: bool) {
+        let call = if fresh {
+            &self.calls.as_slice()[c.idx as usize]
+        } else {
+            let Some(call) = self.get(c) else { return };
+            call
+        };
+        debug_assert!(
+            !fresh
+                || (!call.cancelled
+                    && !call.caller_done
+                    && call.deadline == Time::MAX
+                    && self.edges[call.edge as usize].dedup.is_none())
+        );
+        if !fresh && call.cancelled {
             // the cancellation reached the callee first: nothing to do
             let call = self.call_mut(c);
             call.callee_done = true;
@@ -1239,7 +1274,7 @@ impl Simulation {
             let call = self.call_mut(c);
             call.arrived_at = now;
             call.replica = r;
-            !call.caller_done
+            fresh || !call.caller_done
         };
         if caller_waits {
             self.replicas[r as usize].outstanding += 1;
@@ -1257,13 +1292,13 @@ impl Simulation {
         }
         self.call_mut(c).connected = true;
         let e = &self.edges[edge as usize];
-        if e.idempotency_key && e.dedup.as_ref().is_some_and(|d| d.contains(corr)) {
+        if !fresh && e.idempotency_key && e.dedup.as_ref().is_some_and(|d| d.contains(corr)) {
             // a repeat of an operation already executed: answered from the key's record
             self.edge_stats[edge as usize].patterns.deduplicated += 1;
             self.reply_at_once(c, r, Outcome::Ok, Why::Plain);
             return;
         }
-        if deadline != Time::MAX && now >= deadline {
+        if !fresh && deadline != Time::MAX && now >= deadline {
             self.service_stats[s as usize].expired += 1;
             self.reply_at_once(c, r, Outcome::Error, Why::Deadline);
             return;
@@ -1272,7 +1307,11 @@ impl Simulation {
         let svc = &self.services[s as usize];
         if rep.busy < rep.workers {
             self.touch(r);
-            self.start(c, r, false);
+            if fresh {
+                self.start_inline(c, r, false);
+            } else {
+                self.start(c, r, false);
+            }
         } else if rep.queue.len() >= svc.shed_queue {
             self.service_stats[s as usize].shed += 1;
             self.reply_at_once(c, r, Outcome::Rejected, Why::Shed);
@@ -1292,6 +1331,12 @@ impl Simulation {
     /// A worker of replica `r` starts on `c`. The caller has brought the replica's areas up to now
     /// ([`Self::touch`]).
     fn start(&mut self, c: CallRef, r: u32, from_queue: bool) {
+        self.start_inline(c, r, from_queue);
+    }
+
+    /// [`Self::start`], inlined into the path of a fresh request on a plain edge.
+    #[inline(always)]
+    fn start_inline(&mut self, c: CallRef, r: u32, from_queue: bool) {
         let (s, busy, workers, inc, factor, add) = {
             let rep = &mut self.replicas[r as usize];
             rep.busy += 1;
@@ -1318,8 +1363,9 @@ impl Simulation {
             st.waited += 1;
             st.wait_sum_ns += u64_to_f64(now - arrived);
         }
-        let mut ms = sample_latency_ms(&mut self.rng, &self.services[s as usize].latency);
-        if let Some((curve, k, p)) = self.services[s as usize].overload {
+        let svc = &self.services[s as usize];
+        let mut ms = sample_latency_ms(&mut self.rng, &svc.latency);
+        if let Some((curve, k, p)) = svc.overload {
             let u = busy as f64 / workers as f64;
             ms *= match curve {
                 OverloadCurve::Linear => 1.0 + k * u,
@@ -1360,22 +1406,25 @@ impl Simulation {
     #[inline(always)]
     fn work_done(&mut self, c: CallRef, inc: u32) {
         let Some(call) = self.get(c) else { return };
-        if call.incarnation != inc || !self.job_alive(c) {
+        let r = call.replica;
+        let rep = &self.replicas[r as usize];
+        // `job_alive`, with the call and replica at hand
+        if call.incarnation != inc || call.callee_done || rep.incarnation != call.incarnation {
             self.lose_job(c);
             return;
         }
-        let r = call.replica;
-        let s = self.replicas[r as usize].service as usize;
-        let err = self.replicas[r as usize]
+        let s = rep.service as usize;
+        let svc = &self.services[s];
+        let err = rep
             .error_bursts
             .last()
             .map(|b| b.1)
-            .unwrap_or(self.services[s].error_rate);
+            .unwrap_or(svc.error_rate);
+        let n = svc.edges.len();
         let failed = self.rng.chance(err);
-        let n = self.services[s].edges.len();
         if failed || n == 0 {
             let outcome = if failed { Outcome::Error } else { Outcome::Ok };
-            self.finish_inline(c, outcome);
+            self.finish_inline(c, outcome, true);
             return;
         }
         self.call_mut(c).phase = Phase::WaitingDownstream;
@@ -1453,12 +1502,14 @@ impl Simulation {
 
     /// The job is done: free the worker, take the next waiting request, send the reply.
     fn finish(&mut self, c: CallRef, outcome: Outcome) {
-        self.finish_inline(c, outcome);
+        self.finish_inline(c, outcome, false);
     }
 
-    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job).
+    /// [`Self::finish`], inlined into `work_done` (the path of every leaf service's job). With
+    /// `fast` (a constant at each call site: `work_done`'s only, for the code's size), a reply
+    /// to a client waiting on a direct edge takes [`Self::reply_to_client_at_once`].
     #[inline(always)]
-    fn finish_inline(&mut self, c: CallRef, outcome: Outcome) {
+    fn finish_inline(&mut self, c: CallRef, outcome: Outcome, fast: bool) {
         let now = self.now;
         let (r, arrived, edge, corr) = {
             let call = self.call_mut(c);
@@ -1466,19 +1517,19 @@ impl Simulation {
             call.reply = outcome;
             (call.replica, call.arrived_at, call.edge, call.corr)
         };
-        self.touch(r);
-        let s = self.replicas[r as usize].service as usize;
-        self.replicas[r as usize].busy -= 1;
+        let rep = &mut self.replicas[r as usize];
+        touch_replica(rep, now);
+        let s = rep.service as usize;
+        rep.busy -= 1;
         let st = &mut self.service_stats[s];
         match outcome {
             Outcome::Ok => st.ok += 1,
             _ => st.errors += 1,
         }
-        st.response.record_ns(now - arrived);
-        st.window.record_ns(now - arrived);
         st.response_sum_ns += u64_to_f64(now - arrived);
+        let e = &mut self.edges[edge as usize];
+        let direct = e.direct;
         if outcome == Outcome::Ok {
-            let e = &mut self.edges[edge as usize];
             if let Some(d) = e.dedup.as_mut() {
                 // a non-idempotent operation took effect
                 let first = d.record(corr, now);
@@ -1494,27 +1545,105 @@ impl Simulation {
                 }
             }
         }
-        self.next_from_queue(r);
+        self.next_from_queue(r, s);
+        // the response-time histograms are recorded here, after the queue moved on (nothing
+        // there reads them, and the order of records does not matter), so that a reply reaching
+        // a client at once records them with the client's own, sharing the buckets
+        if fast && direct && self.reply_to_client_at_once(c, r, s, now - arrived) {
+            return;
+        }
+        let st = &mut self.service_stats[s];
+        st.response.record_ns(now - arrived);
+        st.window.record_ns(now - arrived);
         self.send_reply(c, r);
+    }
+
+    /// The reply of the job `c` (done on replica `r` of service `s`, with response time `resp`)
+    /// when its caller is an open-loop client waiting on a direct edge (the caller has checked
+    /// that), the request was delivered the instant it was sent, and no reply loss or network
+    /// fault is active: [`Self::send_reply`], [`Self::reply_arrive`], [`Self::resolve`] and
+    /// [`Self::deliver_up`] fused, with the same effects, for the engine's commonest ending.
+    /// Records the service's response-time histograms too. False (having done nothing) in every
+    /// other case, traced requests included.
+    #[inline(always)]
+    fn reply_to_client_at_once(&mut self, c: CallRef, r: u32, s: usize, resp: Time) -> bool {
+        let now = self.now;
+        let call = &self.calls.as_slice()[c.idx as usize];
+        let Caller::Client { user, .. } = call.caller else {
+            return false;
+        };
+        let edge = call.edge as usize;
+        let rep = &mut self.replicas[r as usize];
+        debug_assert!(self.edges[edge].direct);
+        if self.net_faults
+            || !call.live
+            || call.gen != c.gen
+            || call.caller_done
+            || (call.traced && self.span_capacity > 0)
+            || !rep.reply_losses.is_empty()
+            || user != u32::MAX
+            || now - call.sent_at != resp
+        {
+            // (a closed-loop user, who thinks before the next request, or a request that took
+            // time on the way: the general path, for the code's size)
+            return false;
+        }
+        rep.outstanding -= 1;
+        debug_assert!(call.callee_done && !call.holds_permit && !call.local);
+        debug_assert_eq!(call.replica, r);
+        let outcome = call.reply;
+        let latency = now - call.sent_at;
+        let fb = (call.opt_fb, call.crit_fb);
+        // resolve: the caller is done, and so is the callee, so the slot is free
+        let call = &mut self.calls.as_mut_slice()[c.idx as usize];
+        call.caller_done = true;
+        call.phase = Phase::Idle;
+        call.live = false;
+        call.next_free = self.free_head;
+        self.free_head = c.idx;
+        self.free_len += 1;
+        let es = &mut self.edge_stats[edge];
+        match outcome {
+            Outcome::Ok => es.ok += 1,
+            _ => es.errors += 1,
+        }
+        let st = &mut self.service_stats[s];
+        let g = &mut self.global;
+        // sent and delivered at the same instant: one value, found in its buckets once
+        let us = super::histogram::ns_to_us(latency);
+        let fine = Histogram::<6>::bucket_of(us);
+        let coarse = super::histogram::WindowHistogram::bucket_of(us);
+        st.response.record_at(fine, us);
+        es.latency.record_at(fine, us);
+        st.window.record_at(coarse, us);
+        g.window.record_at(coarse, us);
+        // deliver_up
+        g.in_flight -= 1;
+        match outcome {
+            Outcome::Ok => g.ok += 1,
+            _ => g.errors += 1,
+        }
+        let level = Level::of_request(outcome == Outcome::Ok, fb.0 as u32, fb.1 as u32);
+        g.levels[level as usize] += 1;
+        true
     }
 
     /// Free workers take waiting requests; those cancelled, past their deadline or (with load
     /// shedding) waiting too long are answered at once instead of served. The caller has touched
     /// the replica at this instant, so its areas are accounted before the queue changes.
     #[inline(always)]
-    fn next_from_queue(&mut self, r: u32) {
-        let s = self.replicas[r as usize].service as usize;
+    fn next_from_queue(&mut self, r: u32, s: usize) {
+        debug_assert_eq!(self.replicas[r as usize].service as usize, s);
         let (lifo, shed_wait) = {
             let svc = &self.services[s];
             (svc.lifo, svc.shed_wait)
         };
         loop {
-            let rep = &self.replicas[r as usize];
+            let rep = &mut self.replicas[r as usize];
             if rep.busy >= rep.workers || rep.crashed > 0 || rep.queue.is_empty() {
                 return;
             }
             // the queue area is already accounted up to now: `finish_inline` touched the replica
-            let rep = &mut self.replicas[r as usize];
             let next = if lifo {
                 rep.queue.pop_back()
             } else {
@@ -1544,7 +1673,10 @@ impl Simulation {
         }
     }
 
-    #[inline(always)]
+    /// The callee's reply goes on the wire back to the caller. Out of line (one copy for its
+    /// few callers): the commonest reply, to a client waiting on a direct edge, takes
+    /// [`Self::reply_to_client_at_once`] instead.
+    #[inline(never)]
     fn send_reply(&mut self, c: CallRef, r: u32) {
         let edge = self.calls.as_slice()[c.idx as usize].edge;
         let (from, to, ideal) = {
@@ -2349,6 +2481,20 @@ fn sample_latency_ms(rng: &mut SimRng, l: &Latency) -> f64 {
     }
 }
 
+/// Brings a replica's time-weighted areas up to `now`.
+#[inline(always)]
+fn touch_replica(rep: &mut Replica, now: Time) {
+    if now > rep.last_change {
+        let dt = u64_to_f64(now - rep.last_change);
+        rep.busy_area += rep.busy as f64 * dt;
+        rep.queue_area += u64_to_f64(rep.queue.len() as u64) * dt;
+        if rep.busy >= rep.workers {
+            rep.saturated_area += dt;
+        }
+        rep.last_change = now;
+    }
+}
+
 /// `x as f64`, exactly, by the signed conversion (one instruction on x86-64, where the unsigned
 /// one takes several) whenever it applies: always, for simulated nanoseconds and counts.
 #[inline(always)]
@@ -2429,6 +2575,7 @@ fn make_edge(
         dedup: (!spec.idempotent).then(|| Box::new(DedupTable::new(from_secs(60.0)))),
         plain: false,
         ideal: false,
+        direct: false,
     };
     e.ideal = e.delay == 0 && e.jitter_ns == 0.0 && e.loss == 0.0;
     e.plain = e.breaker.is_none()
@@ -2441,5 +2588,6 @@ fn make_edge(
         && e.throttle.is_none()
         && e.fallback.is_none()
         && e.dedup.is_none();
+    e.direct = e.plain && e.ideal;
     e
 }
