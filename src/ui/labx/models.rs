@@ -102,7 +102,7 @@ const SLICE_MS: f64 = 30.0;
 
 /// How often the charts and the table are redrawn while the sweep runs, ms. A redraw is spread
 /// over two slices: the table and the calls chart in one, the time chart in the next.
-const REDRAW_MS: f64 = 400.0;
+const REDRAW_MS: f64 = 600.0;
 
 /// Trials in the first slice, ms: the frame that shows the new view also lays it out and paints
 /// it.
