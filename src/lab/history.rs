@@ -175,6 +175,8 @@ impl History {
         } else {
             Frame::default()
         };
+        // a recycled frame keeps its main buffers; its other view is only there if `fill` puts it
+        frame.twin = None;
         fill(&mut frame);
         if self
             .frames

@@ -212,8 +212,9 @@ impl Loop {
     /// Shows the recording at `t` simulated seconds; at or past its newest frame, goes live.
     fn seek(self, t: f64) {
         let newest = self.history.with_value(|h| h.span().map(|(_, last)| last));
+        // the scrubber shows times to 0.1 s: its right end (the newest frame, rounded) is live
         match newest {
-            Some(last) if t < last => self.replay_t.set_value(Some(t)),
+            Some(last) if t < last - 0.05 => self.replay_t.set_value(Some(t)),
             _ => self.replay_t.set_value(None),
         }
     }
@@ -227,7 +228,9 @@ impl Loop {
         match self.replay_t.get_value() {
             None => {
                 for (stage, canvas) in pairs {
-                    if let Some(canvas) = canvas {
+                    // a stage without an engine (the other variant when not side by side) is hidden
+                    if let (Some(canvas), true) = (canvas, stage.engine.with_value(Option::is_some))
+                    {
                         stage.draw(&canvas, reduced, dark);
                     }
                 }
@@ -401,11 +404,15 @@ impl Loop {
                 "lab-main"
             });
         }
+        // while replaying, the titles tell the recorded moment (without p99: not recorded)
+        let replay = r.replay.as_ref();
         if let Some(e) = q("[data-title=main]") {
             let _ = e.toggle_attribute_with_force("hidden", !compare);
+            let live = r.line();
+            let line = replay.map_or(&live, |p| &p.0);
             e.set_inner_html(&replay::stage_title_html(
                 variant_label(v),
-                Some(&r.line()),
+                Some(line),
                 None,
             ));
         }
@@ -420,13 +427,16 @@ impl Loop {
             let _ = e.set_attribute("data-time", &t);
         }
         if let Some(e) = q("[data-title=twin]") {
+            let line = match replay {
+                Some(p) => p.1.as_ref(),
+                None => r.twin.as_ref(),
+            };
             e.set_inner_html(&replay::stage_title_html(
                 variant_label(other_variant(v)),
-                r.twin.as_ref(),
+                line,
                 Some("twin-success-rate"),
             ));
         }
-        let replay = r.replay.as_ref();
         if let Some(e) =
             q("[data-testid=scrubber]").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
         {
@@ -551,6 +561,10 @@ pub fn LabPage() -> impl IntoView {
             write_url(&st);
             return;
         }
+        // a new run: forget the recording and the other variant before anything can fail
+        lp.reset_history();
+        lp.twin.engine.set_value(None);
+        lp.variant.set_value(st.variant);
         let scenario = match build(&st) {
             Ok(s) => s,
             Err(e) => {
@@ -561,13 +575,13 @@ pub fn LabPage() -> impl IntoView {
                 }
             }
         };
-        lp.variant.set_value(st.variant);
         if let Err(e) = lp.stage.load(scenario) {
             notices.update(|n| n.push(e));
             return;
         }
-        // side by side: the other variant with the same seed and the knobs it shares
-        let other = st.compare.then(|| {
+        // side by side: the other variant with the same seed and the knobs it shares (or, if
+        // those do not build, the preset's values, as for the main view)
+        if st.compare {
             let v = other_variant(st.variant);
             let known: Vec<String> = presets::scenario_of(&st.preset, v)
                 .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
@@ -575,16 +589,12 @@ pub fn LabPage() -> impl IntoView {
             let mut twin = st.clone();
             twin.variant = v;
             twin.knobs.retain(|(id, _)| known.contains(id));
-            build(&twin)
-        });
-        match other {
-            Some(Ok(s)) => {
-                if let Err(e) = lp.twin.load(s) {
-                    notices.update(|n| n.push(e));
-                }
+            let built = build(&twin)
+                .ok()
+                .or_else(|| presets::scenario_of(&st.preset, v));
+            if let Some(Err(e)) = built.map(|s| lp.twin.load(s)) {
+                notices.update(|n| n.push(e));
             }
-            Some(Err(e)) => notices.update(|n| n.push(e)),
-            None => lp.twin.engine.set_value(None),
         }
         lp.reset_history();
         lp.chart_key.set_value(None);
@@ -689,7 +699,8 @@ pub fn LabPage() -> impl IntoView {
                 <button type="button" data-testid="step" title="Advance 100 ms of simulated time (of the recording, while replaying)" on:click=move |_| {
                     playing.set(false);
                     match lp.replay_t.get_value() {
-                        Some(t) => lp.seek(lp.history.with_value(|h| h.next_after(t)).unwrap_or(f64::INFINITY)),
+                        // the next frame after the one on screen (the scrubber may sit before the oldest)
+                        Some(t) => lp.seek(lp.history.with_value(|h| h.at(t).and_then(|f| h.next_after(f.time_s()))).unwrap_or(f64::INFINITY)),
                         None => lp.advance(100_000_000),
                     }
                     lp.refresh_readout();
@@ -747,7 +758,17 @@ pub fn LabPage() -> impl IntoView {
                             lp.refresh_readout();
                         }
                     } />
-                <button type="button" data-testid="live" disabled on:click=move |_| { lp.seek(f64::INFINITY); lp.refresh_readout(); }>"Back to live"</button>
+                <button type="button" data-testid="live" disabled on:click=move |_| {
+                    lp.seek(f64::INFINITY);
+                    // the button disables itself: keep the keyboard focus on the scrubber
+                    if let Some(el) = document().get_element_by_id("lab-scrubber") {
+                        use wasm_bindgen::JsCast;
+                        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = el.focus();
+                        }
+                    }
+                    lp.refresh_readout();
+                }>"Back to live"</button>
                 <span data-status></span>
             </div>
             <div class="lab-lower">

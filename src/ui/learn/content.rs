@@ -152,9 +152,52 @@ mod json {
         }
 
         fn ws(&mut self) {
-            while self.s.get(self.i).is_some_and(|b| b.is_ascii_whitespace()) {
+            while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
                 self.i += 1;
             }
+        }
+
+        /// Skips ASCII digits; returns how many.
+        fn digits(&mut self) -> usize {
+            let start = self.i;
+            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+                self.i += 1;
+            }
+            self.i - start
+        }
+
+        /// A number by JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+        fn number(&mut self) -> Result<Json, String> {
+            let start = self.i;
+            if self.s.get(self.i) == Some(&b'-') {
+                self.i += 1;
+            }
+            match self.s.get(self.i) {
+                Some(b'0') => self.i += 1,
+                Some(b'1'..=b'9') => {
+                    self.digits();
+                }
+                _ => return Err(self.err("bad number")),
+            }
+            if self.s.get(self.i) == Some(&b'.') {
+                self.i += 1;
+                if self.digits() == 0 {
+                    return Err(self.err("bad number"));
+                }
+            }
+            if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+                self.i += 1;
+                if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
+                    self.i += 1;
+                }
+                if self.digits() == 0 {
+                    return Err(self.err("bad number"));
+                }
+            }
+            // the bytes are ASCII
+            Ok(Json::Num(
+                String::from_utf8_lossy(&self.s[start..self.i]).into_owned(),
+            ))
         }
 
         fn eat(&mut self, b: u8) -> bool {
@@ -223,20 +266,7 @@ mod json {
                 Some(b't') => self.word("true", Json::Bool(true)),
                 Some(b'f') => self.word("false", Json::Bool(false)),
                 Some(b'n') => self.word("null", Json::Null),
-                Some(b'-' | b'0'..=b'9') => {
-                    let start = self.i;
-                    while self
-                        .s
-                        .get(self.i)
-                        .is_some_and(|b| b.is_ascii_digit() || b"+-.eE".contains(b))
-                    {
-                        self.i += 1;
-                    }
-                    // the bytes are ASCII, so this slice is valid UTF-8
-                    Ok(Json::Num(
-                        String::from_utf8_lossy(&self.s[start..self.i]).into_owned(),
-                    ))
-                }
+                Some(b'-' | b'0'..=b'9') => self.number(),
                 Some(_) => Err(self.err("expected a value")),
             }
         }
@@ -276,7 +306,10 @@ mod json {
                                 {
                                     self.i += 2;
                                     let lo = self.hex4()?;
-                                    0x10000 + ((hi - 0xD800) << 10) + lo.wrapping_sub(0xDC00)
+                                    if !(0xDC00..=0xDFFF).contains(&lo) {
+                                        return Err(self.err("bad surrogate pair"));
+                                    }
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                                 } else {
                                     hi
                                 };
@@ -765,6 +798,17 @@ mod tests {
             "\"\\x\"",
             "\"\\u12\"",
             "\"a\nb\"",
+            "-",
+            "1-2",
+            "1..2",
+            "1e",
+            "--1",
+            "007",
+            "1.",
+            ".5",
+            "\u{c}1",
+            "\"\\ud800\\u0041\"",
+            "\"\\ud800\\ue000\"",
         ] {
             assert!(parse(bad).is_err(), "{bad:?} should be refused");
         }
