@@ -10,6 +10,7 @@ pub(crate) mod lazy;
 pub(crate) mod learn;
 pub mod mounted;
 mod pages;
+pub(crate) mod plot_canvas;
 
 pub use app::App;
 pub use bench::BenchPage;

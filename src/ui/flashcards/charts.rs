@@ -1,8 +1,8 @@
 //! Bar charts on a `<canvas>` with plotters' canvas backend (in the Flashcards module only: the
 //! app's first load does not carry plotters).
 
+use crate::ui::plot_canvas::PlotCanvas;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 /// One bar chart: `values[i]` is drawn at x = `first_x + i`.
 pub struct Bars<'a> {
@@ -50,8 +50,8 @@ fn palette() -> Palette {
 /// Draws `bars` on `canvas`, replacing what was there.
 pub fn draw_bars(canvas: &web_sys::HtmlCanvasElement, bars: &Bars) -> Result<(), String> {
     let p = palette();
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| "no 2D context on the canvas".to_string())?;
+    let backend =
+        PlotCanvas::new(canvas).ok_or_else(|| "no 2D context on the canvas".to_string())?;
     let root = backend.into_drawing_area();
     root.fill(&p.bg).map_err(|e| e.to_string())?;
     let n = bars.values.len().max(1) as i32;

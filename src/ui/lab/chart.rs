@@ -3,9 +3,9 @@
 
 use crate::lab::fmt::fmt_short;
 use crate::sim::metrics::Sample;
+use crate::ui::plot_canvas::PlotCanvas;
 use plotters::element::{DashedPathElement, DottedPathElement};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
 /// How a line is drawn, so lines differ without colour too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +118,7 @@ pub fn lines(
             RGBColor(0xd0, 0xd7, 0xde),
         )
     };
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let backend = PlotCanvas::new(canvas).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&bg).map_err(|e| e.to_string())?;
     let text = ("sans-serif", 12).into_font().color(&fg);
@@ -144,6 +144,7 @@ pub fn lines(
         .y_desc(axes.y_desc)
         .draw()
         .map_err(|e| e.to_string())?;
+    let mut legend = Vec::with_capacity(series.len());
     for Series {
         name,
         colour,
@@ -153,7 +154,7 @@ pub fn lines(
     {
         let style = ShapeStyle::from(&colour).stroke_width(2);
         let dot = move |c: (i32, i32)| Circle::new(c, 1, style.filled());
-        let series = match stroke {
+        match stroke {
             Stroke::Solid => chart.draw_series(LineSeries::new(points, style)),
             Stroke::Dashed => chart.draw_series(DashedLineSeries::new(points, 8, 4, style)),
             Stroke::LongDashed => chart.draw_series(DashedLineSeries::new(points, 14, 4, style)),
@@ -167,31 +168,54 @@ pub fn lines(
             }
         }
         .map_err(|e| e.to_string())?;
-        series.label(name).legend(move |(x, y)| {
-            let to = (x + 20, y);
-            match stroke {
-                Stroke::Solid => PathElement::new(vec![(x, y), to], style).into_dyn(),
-                Stroke::Dashed => DashedPathElement::new(vec![(x, y), to], 6, 3, style).into_dyn(),
-                Stroke::LongDashed => {
-                    DashedPathElement::new(vec![(x, y), to], 12, 3, style).into_dyn()
-                }
-                Stroke::Dotted => DottedPathElement::new(vec![(x, y), to], 0, 4, dot).into_dyn(),
-                // dash, dot, dash
-                Stroke::DashDotted => (EmptyElement::at((x, y))
+        legend.push((name, stroke, style));
+    }
+    // The legend, upper left in the plotting area, laid out as plotters' series labels would
+    // (margin 10, 30 px for the line sample, lines 1.25 em apart). Drawn here because plotters'
+    // own legend measures its text with a <span> in the page: a forced layout per label.
+    let area = chart.plotting_area().strip_coord_spec();
+    let width = legend
+        .iter()
+        .map(|(name, _, _)| root.estimate_text_size(name, &text).map_or(0, |(w, _)| w))
+        .max()
+        .unwrap_or(0) as i32;
+    let (margin, sample, line_h, font_h) = (10, 30, 15, 14);
+    let n = legend.len() as i32;
+    let (x0, y0) = (5, 5);
+    let (x1, y1) = (
+        x0 + width + sample + 2 * margin,
+        y0 + (n - 1).max(0) * line_h + font_h + 2 * margin,
+    );
+    let map = |e: DrawingAreaErrorKind<_>| e.to_string();
+    if n > 0 {
+        area.draw(&Rectangle::new([(x0, y0), (x1, y1)], bg.mix(0.85).filled()))
+            .map_err(map)?;
+        area.draw(&Rectangle::new([(x0, y0), (x1, y1)], grid))
+            .map_err(map)?;
+    }
+    for (i, (name, stroke, style)) in legend.into_iter().enumerate() {
+        let top = y0 + margin + i as i32 * line_h;
+        let (x, y) = (x0 + margin, top + font_h / 2);
+        let to = (x + 20, y);
+        let dot = move |c: (i32, i32)| Circle::new(c, 1, style.filled());
+        match stroke {
+            Stroke::Solid => area.draw(&PathElement::new(vec![(x, y), to], style)),
+            Stroke::Dashed => area.draw(&DashedPathElement::new(vec![(x, y), to], 6, 3, style)),
+            Stroke::LongDashed => {
+                area.draw(&DashedPathElement::new(vec![(x, y), to], 12, 3, style))
+            }
+            Stroke::Dotted => area.draw(&DottedPathElement::new(vec![(x, y), to], 0, 4, dot)),
+            // dash, dot, dash
+            Stroke::DashDotted => area.draw(
+                &(EmptyElement::at((x, y))
                     + PathElement::new(vec![(0, 0), (7, 0)], style)
                     + Circle::new((10, 0), 1, style.filled())
-                    + PathElement::new(vec![(13, 0), (20, 0)], style))
-                .into_dyn(),
-            }
-        });
+                    + PathElement::new(vec![(13, 0), (20, 0)], style)),
+            ),
+        }
+        .map_err(map)?;
+        area.draw(&Text::new(name, (x0 + margin + sample, top), text.clone()))
+            .map_err(map)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(bg.mix(0.85))
-        .border_style(grid)
-        .label_font(text)
-        .draw()
-        .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
 }
