@@ -39,6 +39,14 @@ impl Variant {
             Variant::Fixed => "fixed",
         }
     }
+
+    /// The other of bad and fixed (the view beside this one, side by side).
+    pub fn other(self) -> Variant {
+        match self {
+            Variant::Bad => Variant::Fixed,
+            Variant::Fixed => Variant::Bad,
+        }
+    }
 }
 
 mod build;

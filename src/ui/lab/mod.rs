@@ -100,13 +100,26 @@ impl Readout {
     }
 }
 
+/// The name of edge `i` ("caller->callee"), or "?" for an index the engine does not know.
+fn edge_label(names: &[&str], i: usize) -> String {
+    names.get(i).copied().unwrap_or("?").to_string()
+}
+
+/// Breakers given as (edge index, state), named.
+fn name_breakers(
+    names: &[&str],
+    breakers: impl IntoIterator<Item = (usize, State)>,
+) -> Vec<(String, State)> {
+    breakers
+        .into_iter()
+        .map(|(i, st)| (edge_label(names, i), st))
+        .collect()
+}
+
 /// The breakers of `sim` as (edge name, state).
 fn named_breakers(sim: &Simulation) -> Vec<(String, State)> {
     let names: Vec<&str> = sim.edge_names().collect();
-    sim.breakers()
-        .into_iter()
-        .map(|(i, st, _)| (names.get(i).copied().unwrap_or("?").to_string(), st))
-        .collect()
+    name_breakers(&names, sim.breakers().into_iter().map(|(i, st, _)| (i, st)))
 }
 
 /// Fills a recorded shot from a stage's engine and its latest snapshot.
@@ -312,7 +325,7 @@ impl Loop {
                         .into_iter()
                         .zip(limits)
                         .map(|((i, state, metrics), (_, limits))| BreakerRow {
-                            edge: names.get(i).copied().unwrap_or("?").to_string(),
+                            edge: edge_label(&names, i),
                             state,
                             metrics,
                             limits,
@@ -338,13 +351,7 @@ impl Loop {
                             time_s: shot.time_s,
                             success_rate: shot.success_rate,
                             p99_ms: None,
-                            breakers: shot
-                                .breakers
-                                .iter()
-                                .map(|&(i, st)| {
-                                    (names.get(i).copied().unwrap_or("?").to_string(), st)
-                                })
-                                .collect(),
+                            breakers: name_breakers(&names, shot.breakers.iter().copied()),
                         };
                         Some((line(&f.main), f.twin.as_ref().map(line)))
                     })
@@ -410,15 +417,12 @@ impl Loop {
             let _ = e.toggle_attribute_with_force("hidden", !compare);
             let live = r.line();
             let line = replay.map_or(&live, |p| &p.0);
-            e.set_inner_html(&replay::stage_title_html(
-                variant_label(v),
-                Some(line),
-                None,
-            ));
+            let html = replay::stage_title_html(variant_label(v), Some(line), None);
+            e.set_inner_html(&html);
         }
         if let Some(e) = q("[data-testid=twin]") {
             let _ = e.toggle_attribute_with_force("hidden", !compare);
-            let _ = e.set_attribute("data-variant", other_variant(v).as_str());
+            let _ = e.set_attribute("data-variant", v.other().as_str());
             let t = r
                 .twin
                 .as_ref()
@@ -431,11 +435,9 @@ impl Loop {
                 Some(p) => p.1.as_ref(),
                 None => r.twin.as_ref(),
             };
-            e.set_inner_html(&replay::stage_title_html(
-                variant_label(other_variant(v)),
-                line,
-                Some("twin-success-rate"),
-            ));
+            let html =
+                replay::stage_title_html(variant_label(v.other()), line, Some("twin-success-rate"));
+            e.set_inner_html(&html);
         }
         if let Some(e) =
             q("[data-testid=scrubber]").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -454,11 +456,12 @@ impl Loop {
             let _ = e.toggle_attribute_with_force("disabled", replay.is_none());
         }
         if let Some(e) = q("[data-status]") {
-            e.set_inner_html(&replay::status_html(
+            let html = replay::status_html(
                 replay.map(|p| &p.0),
                 replay.and_then(|p| p.1.as_ref()),
                 r.span,
-            ));
+            );
+            e.set_inner_html(&html);
         }
     }
 
@@ -487,14 +490,6 @@ impl Loop {
                 let _ = chart::throughput(&canvas, &samples, interval, self.prefs.get_value().1);
             }
         });
-    }
-}
-
-/// The other of bad and fixed.
-fn other_variant(v: Variant) -> Variant {
-    match v {
-        Variant::Bad => Variant::Fixed,
-        Variant::Fixed => Variant::Bad,
     }
 }
 
@@ -582,7 +577,7 @@ pub fn LabPage() -> impl IntoView {
         // side by side: the other variant with the same seed and the knobs it shares (or, if
         // those do not build, the preset's values, as for the main view)
         if st.compare {
-            let v = other_variant(st.variant);
+            let v = st.variant.other();
             let known: Vec<String> = presets::scenario_of(&st.preset, v)
                 .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
                 .unwrap_or_default();
