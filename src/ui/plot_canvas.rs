@@ -1,11 +1,13 @@
 //! plotters' HTML canvas backend with text measured by the canvas itself.
 //!
 //! `plotters_canvas::CanvasBackend` leaves text measurement to plotters' web font code, which
-//! measures every label by appending a `<span>` to the page and reading its `offsetHeight` and
-//! `offsetWidth`: two forced style-and-layout passes of the whole page per label, some 25 per
-//! chart. In headless Chromium that made a chart drawing cost ~10 ms, and the first one after a
-//! view appears ~40 ms (a full layout). [`PlotCanvas`] draws with `CanvasBackend` and measures
-//! with the 2D context's `measureText`, which touches no layout.
+//! measures a text by appending a `<span>` to the page and reading its `offsetHeight` and
+//! `offsetWidth`: a forced style-and-layout pass of the page per measurement. The charts'
+//! axis labels are drawn without measuring, but plotters' series-label legend measured each
+//! entry twice that way, and in headless Chromium those layouts were the largest cost of a chart
+//! drawing (a full layout for the first one after a view appears). [`PlotCanvas`] draws with
+//! `CanvasBackend` and measures with the 2D context's `measureText`, which touches no layout; the
+//! lab's line chart draws its legend itself with it (`ui::lab::chart::lines`).
 
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,

@@ -1,5 +1,6 @@
-//! Bar charts on a `<canvas>` with plotters' canvas backend (in the Flashcards module only: the
-//! app's first load does not carry plotters).
+//! Bar charts on a `<canvas>` with plotters, through [`PlotCanvas`] like the lab's charts (these
+//! bar charts measure no text themselves; the wrapper keeps any that plotters measures off the
+//! page's layout).
 
 use crate::ui::plot_canvas::PlotCanvas;
 use plotters::prelude::*;

@@ -172,7 +172,7 @@ pub fn lines(
     }
     // The legend, upper left in the plotting area, laid out as plotters' series labels would
     // (margin 10, 30 px for the line sample, lines 1.25 em apart). Drawn here because plotters'
-    // own legend measures its text with a <span> in the page: a forced layout per label.
+    // own legend measures each entry with a <span> in the page: a forced layout each time.
     let area = chart.plotting_area().strip_coord_spec();
     let width = legend
         .iter()

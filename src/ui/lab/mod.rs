@@ -101,7 +101,7 @@ impl Readout {
 }
 
 /// The name of edge `i` ("caller->callee"), or "?" for an index the engine does not know.
-fn edge_label(names: &[&str], i: usize) -> String {
+pub(crate) fn edge_label(names: &[&str], i: usize) -> String {
     names.get(i).copied().unwrap_or("?").to_string()
 }
 
@@ -417,8 +417,11 @@ impl Loop {
             let _ = e.toggle_attribute_with_force("hidden", !compare);
             let live = r.line();
             let line = replay.map_or(&live, |p| &p.0);
-            let html = replay::stage_title_html(variant_label(v), Some(line), None);
-            e.set_inner_html(&html);
+            e.set_inner_html(&replay::stage_title_html(
+                variant_label(v),
+                Some(line),
+                None,
+            ));
         }
         if let Some(e) = q("[data-testid=twin]") {
             let _ = e.toggle_attribute_with_force("hidden", !compare);
@@ -435,9 +438,11 @@ impl Loop {
                 Some(p) => p.1.as_ref(),
                 None => r.twin.as_ref(),
             };
-            let html =
-                replay::stage_title_html(variant_label(v.other()), line, Some("twin-success-rate"));
-            e.set_inner_html(&html);
+            e.set_inner_html(&replay::stage_title_html(
+                variant_label(v.other()),
+                line,
+                Some("twin-success-rate"),
+            ));
         }
         if let Some(e) =
             q("[data-testid=scrubber]").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -456,12 +461,11 @@ impl Loop {
             let _ = e.toggle_attribute_with_force("disabled", replay.is_none());
         }
         if let Some(e) = q("[data-status]") {
-            let html = replay::status_html(
+            e.set_inner_html(&replay::status_html(
                 replay.map(|p| &p.0),
                 replay.and_then(|p| p.1.as_ref()),
                 r.span,
-            );
-            e.set_inner_html(&html);
+            ));
         }
     }
 

@@ -13,7 +13,7 @@ use crate::lab::monitor;
 use crate::lab::presets::{self, Variant};
 use crate::lab::state::LabState;
 use crate::sim::{time, Scenario};
-use crate::ui::lab::draw;
+use crate::ui::lab::{draw, edge_label};
 use crate::ui::learn::content::{escape, WidgetSpec};
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
@@ -206,10 +206,7 @@ impl Loop {
                 breakers: sim
                     .breakers()
                     .into_iter()
-                    .map(|(i, state, _)| {
-                        let name = names.get(i).copied().unwrap_or("?").to_string();
-                        (name, state.as_str())
-                    })
+                    .map(|(i, state, _)| (edge_label(&names, i), state.as_str()))
                     .collect(),
             })
         });

@@ -109,8 +109,8 @@ const REDRAW_MS: f64 = 600.0;
 /// first call into the trial code (the browser compiles it then).
 const FIRST_SLICE_MS: f64 = 12.0;
 
-/// Time set aside for the first drawing with data, ms (measured in headless Chromium: 2–10 ms;
-/// the later ones take what the one before took).
+/// Time set aside for the first drawing with data, ms (measured in headless Chromium: 2–10 ms);
+/// each later one is budgeted at what the one before took.
 const FIRST_DRAW_MS: f64 = 12.0;
 
 /// Timing of the sweep and its drawing state.
@@ -235,7 +235,6 @@ pub fn JitterView() -> impl IntoView {
                 }
                 t.longest_slice_ms = t.longest_slice_ms.max(end - t0);
                 t.longest_draw_ms = t.longest_draw_ms.max(drawn - t0);
-                t.last_draw_ms = drawn - t0;
                 t.draw_ms += drawn - t0;
                 t.work_ms += end - drawn;
                 t.slices += 1;
