@@ -105,9 +105,14 @@ const SLICE_MS: f64 = 28.0;
 /// over two slices: the table and the calls chart in one, the time chart in the next.
 const REDRAW_MS: f64 = 600.0;
 
-/// Trials in the first slice, ms: a short first slice leaves room for the one-off costs of the
-/// first call into the trial code (the browser compiles it then).
-const FIRST_SLICE_MS: f64 = 12.0;
+/// Length of the first three slices (the two empty charts, then the first chart with data), ms:
+/// one frame's worth. The frames right after the view appears also lay it out and paint it for
+/// the first time, and the first calls into the trial code compile it; at full length those
+/// frames went over 50 ms now and then.
+const EARLY_SLICE_MS: f64 = 16.0;
+
+/// Slices counted as early (see [`EARLY_SLICE_MS`]).
+const EARLY_SLICES: u32 = 3;
 
 /// Time set aside for the first drawing with data, ms (measured in headless Chromium: 2–10 ms);
 /// each later one is budgeted at what the one before took.
@@ -209,22 +214,15 @@ pub fn JitterView() -> impl IntoView {
         let t0 = draw::now_ms();
         let t = timing.get_untracked();
         // The first two slices draw the empty charts (axes, grid, legend), one each, so the
-        // reader sees the axes at once; the rest of each slice runs trials. The first call into
-        // the trial code pays one-off costs (the browser compiles it), so the first slice's
-        // trials stop after FIRST_SLICE_MS.
+        // reader sees the axes at once; the rest of each (early, short) slice runs trials.
         if t.slices < 2 {
             let which = t.slices as usize;
             let canvas = if which == 0 { canvases.0 } else { canvases.1 };
             draw_chart(canvas.get_untracked(), which, &[]);
             let drawn = draw::now_ms();
-            let budget = if which == 0 {
-                (drawn - t0 + FIRST_SLICE_MS).min(SLICE_MS)
-            } else {
-                SLICE_MS
-            };
             sweep.update_value(|s| {
                 let mut done = s.is_done();
-                while !done && draw::now_ms() - t0 < budget {
+                while !done && draw::now_ms() - t0 < EARLY_SLICE_MS {
                     done = s.step(1);
                 }
             });
@@ -245,7 +243,12 @@ pub fn JitterView() -> impl IntoView {
         }
         let finished = sweep.with_value(|s| s.is_done());
         // At most one chart per slice, and the trials leave room for it (as long as the last
-        // chart drawing), so that the slice as a whole stays within SLICE_MS.
+        // chart drawing), so that the slice as a whole stays within its length.
+        let length = if t.slices < EARLY_SLICES {
+            EARLY_SLICE_MS
+        } else {
+            SLICE_MS
+        };
         let draw_est = if t.draws == 0 {
             FIRST_DRAW_MS
         } else {
@@ -254,9 +257,9 @@ pub fn JitterView() -> impl IntoView {
         let redraw_due =
             !t.time_chart_due && (finished || t.draws == 0 || t0 - t.drawn_ms >= REDRAW_MS);
         let budget = if redraw_due || t.time_chart_due {
-            SLICE_MS - draw_est
+            length - draw_est
         } else {
-            SLICE_MS
+            length
         };
         let mut done = finished;
         sweep.update_value(|s| {
@@ -267,7 +270,7 @@ pub fn JitterView() -> impl IntoView {
         let worked = draw::now_ms();
         // the trials ended in this slice with time left for the calls chart: draw it now
         let draw_calls = redraw_due
-            || (t.draws > 0 && !t.time_chart_due && done && worked - t0 + draw_est <= SLICE_MS);
+            || (t.draws > 0 && !t.time_chart_due && done && worked - t0 + draw_est <= length);
         if draw_calls {
             let results = sweep.with_value(|s| {
                 progress.set(s.progress());
