@@ -237,7 +237,7 @@ impl History {
         self.frames.get(i).map(Frame::time_s)
     }
 
-    /// Bytes held by the frames' buffers, roughly (for the memory readout and tests).
+    /// Bytes held by the frames' buffers, roughly (the tests bound it).
     pub fn approx_bytes(&self) -> usize {
         use std::mem::size_of;
         let per_shot = |s: &Shot| {

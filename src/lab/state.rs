@@ -33,7 +33,33 @@ impl Default for LabState {
     }
 }
 
+/// The knob values of `values` that `variant` of `preset` has (a knob may exist in one variant
+/// only).
+pub fn applicable_knobs(
+    preset: &str,
+    variant: Variant,
+    values: &[(String, f64)],
+) -> Vec<(String, f64)> {
+    let known: Vec<String> = presets::scenario_of(preset, variant)
+        .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
+        .unwrap_or_default();
+    values
+        .iter()
+        .filter(|(id, _)| known.contains(id))
+        .cloned()
+        .collect()
+}
+
 impl LabState {
+    /// This state with `variant` in place of its own, keeping the knob values that variant has.
+    pub fn with_variant(&self, variant: Variant) -> LabState {
+        LabState {
+            variant,
+            knobs: applicable_knobs(&self.preset, variant, &self.knobs),
+            ..self.clone()
+        }
+    }
+
     /// The fragment for this state.
     pub fn to_hash(&self) -> String {
         let mut h = format!("#/lab?preset={}", self.preset);
@@ -346,6 +372,43 @@ fn differences(a: &crate::sim::Scenario, b: &crate::sim::Scenario) -> (usize, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Switching variant keeps the knob values the new variant has and drops the others.
+    #[test]
+    fn with_variant_keeps_only_the_knobs_of_the_new_variant() {
+        let ids = |p: &str, v| -> Vec<String> {
+            presets::scenario_of(p, v)
+                .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
+                .unwrap_or_default()
+        };
+        // a preset whose fixed variant has a knob the bad one lacks, and one they share
+        let (preset, only_fixed, shared) = presets::PRESETS
+            .iter()
+            .filter(|p| p.variants)
+            .find_map(|p| {
+                let (bad, fixed) = (ids(p.id, Variant::Bad), ids(p.id, Variant::Fixed));
+                let only = fixed.iter().find(|id| !bad.contains(id))?.clone();
+                let both = fixed.iter().find(|id| bad.contains(id))?.clone();
+                Some((p.id, only, both))
+            })
+            .expect("some preset has a knob in its fixed variant only");
+        let st = LabState {
+            preset: preset.into(),
+            variant: Variant::Fixed,
+            seed: 5,
+            knobs: vec![(only_fixed.clone(), 1.0), (shared.clone(), 2.0)],
+            compare: true,
+        };
+        let bad = st.with_variant(Variant::Bad);
+        assert_eq!(bad.variant, Variant::Bad);
+        assert_eq!(bad.knobs, vec![(shared, 2.0)]);
+        assert_eq!(
+            (bad.seed, bad.compare, bad.preset.as_str()),
+            (5, true, preset)
+        );
+        assert_eq!(bad.with_variant(Variant::Fixed).knobs, bad.knobs);
+        assert_eq!(st.with_variant(Variant::Fixed), st);
+    }
 
     #[test]
     fn state_round_trips_through_the_fragment() {

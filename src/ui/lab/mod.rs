@@ -164,6 +164,9 @@ struct Loop {
     history: Local<History>,
     /// The simulated time being replayed; `None` while live.
     replay_t: Local<Option<f64>>,
+    /// The recorded frame on the canvases while replaying: (its time, reduced motion, dark
+    /// theme). A replay that stays on one frame is painted once, not every animation frame.
+    replayed: Local<Option<(f64, bool, bool)>>,
     /// The variant of the main view.
     variant: Local<Variant>,
     /// The engine view's root: the side-by-side titles and the scrubber are updated in place
@@ -240,6 +243,7 @@ impl Loop {
         ];
         match self.replay_t.get_value() {
             None => {
+                self.replayed.set_value(None);
                 for (stage, canvas) in pairs {
                     // a stage without an engine (the other variant when not side by side) is hidden
                     if let (Some(canvas), true) = (canvas, stage.engine.with_value(Option::is_some))
@@ -250,6 +254,11 @@ impl Loop {
             }
             Some(t) => self.history.with_value(|h| {
                 let Some(f) = h.at(t) else { return };
+                let key = Some((f.time_s(), reduced, dark));
+                if self.replayed.get_value() == key {
+                    return;
+                }
+                self.replayed.set_value(key);
                 for ((stage, canvas), shot) in
                     pairs.into_iter().zip([Some(&f.main), f.twin.as_ref()])
                 {
@@ -546,6 +555,7 @@ pub fn LabPage() -> impl IntoView {
         twin_canvas: NodeRef::new(),
         history: StoredValue::new_local(History::lab()),
         replay_t: StoredValue::new_local(None),
+        replayed: StoredValue::new_local(None),
         variant: StoredValue::new_local(Variant::Bad),
         root: NodeRef::new(),
     };
@@ -553,16 +563,14 @@ pub fn LabPage() -> impl IntoView {
     // (re)build the engine whenever the preset, seed or a knob changes, and keep the URL in step
     Effect::new(move |_| {
         let st = state.get();
-        if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
-            lp.stage.engine.set_value(None);
-            lp.twin.engine.set_value(None);
-            lp.reset_history();
-            write_url(&st);
-            return;
-        }
         // a new run: forget the recording and the other variant before anything can fail
         lp.reset_history();
         lp.twin.engine.set_value(None);
+        if presets::find(&st.preset).is_some_and(|p| p.kind != Kind::Engine) {
+            lp.stage.engine.set_value(None);
+            write_url(&st);
+            return;
+        }
         lp.variant.set_value(st.variant);
         let scenario = match build(&st) {
             Ok(s) => s,
@@ -582,20 +590,13 @@ pub fn LabPage() -> impl IntoView {
         // those do not build, the preset's values, as for the main view)
         if st.compare {
             let v = st.variant.other();
-            let known: Vec<String> = presets::scenario_of(&st.preset, v)
-                .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
-                .unwrap_or_default();
-            let mut twin = st.clone();
-            twin.variant = v;
-            twin.knobs.retain(|(id, _)| known.contains(id));
-            let built = build(&twin)
+            let built = build(&st.with_variant(v))
                 .ok()
                 .or_else(|| presets::scenario_of(&st.preset, v));
             if let Some(Err(e)) = built.map(|s| lp.twin.load(s)) {
                 notices.update(|n| n.push(e));
             }
         }
-        lp.reset_history();
         lp.chart_key.set_value(None);
         lp.refresh_readout();
         write_url(&st);
@@ -673,13 +674,7 @@ pub fn LabPage() -> impl IntoView {
                         "Variant "
                         <select data-testid="variant" on:change=move |ev| {
                             let v = Variant::parse(&event_target_value(&ev)).unwrap_or(Variant::Bad);
-                            state.update(|st| {
-                                st.variant = v;
-                                let known: Vec<String> = presets::scenario_of(&st.preset, v)
-                                    .map(|s| knobs::knobs_for(&s).into_iter().map(|k| k.id).collect())
-                                    .unwrap_or_default();
-                                st.knobs.retain(|(id, _)| known.contains(id));
-                            });
+                            state.update(|st| *st = st.with_variant(v));
                         }>
                             <option value="bad" selected=move || state.get().variant == Variant::Bad>"bad: as it fails"</option>
                             <option value="fixed" selected=move || state.get().variant == Variant::Fixed>"fixed: with the patterns"</option>

@@ -11,7 +11,7 @@ use crate::lab::fmt::{fmt_fixed, fmt_short, parse_decimal};
 use crate::lab::knobs::{self, Knob};
 use crate::lab::monitor;
 use crate::lab::presets::{self, Variant};
-use crate::lab::state::LabState;
+use crate::lab::state::{applicable_knobs, LabState, LAB_MIN_DURATION_S};
 use crate::sim::{time, Scenario};
 use crate::ui::lab::{draw, edge_label};
 use crate::ui::learn::content::{escape, WidgetSpec};
@@ -254,22 +254,12 @@ fn knobs_of(preset: &str, variant: Variant) -> Vec<Knob> {
         .unwrap_or_default()
 }
 
-/// The knob values that apply to `variant` (a knob may exist in one variant only).
-fn applicable(preset: &str, variant: Variant, values: &[(String, f64)]) -> Vec<(String, f64)> {
-    let known = knobs_of(preset, variant);
-    values
-        .iter()
-        .filter(|(id, _)| known.iter().any(|k| &k.id == id))
-        .cloned()
-        .collect()
-}
-
 /// The scenario for a variant and knob values, open-ended like the lab's.
 fn build(preset: &str, variant: Variant, values: &[(String, f64)]) -> Result<Scenario, String> {
     let base =
         presets::scenario_of(preset, variant).ok_or_else(|| format!("unknown preset {preset}"))?;
-    let mut s = knobs::apply(&base, &applicable(preset, variant, values))?;
-    s.duration_s = s.duration_s.max(3600.0);
+    let mut s = knobs::apply(&base, &applicable_knobs(preset, variant, values))?;
+    s.duration_s = s.duration_s.max(LAB_MIN_DURATION_S);
     Ok(s)
 }
 
@@ -363,7 +353,7 @@ pub fn LiveLab(spec: WidgetSpec) -> impl IntoView {
             preset: preset.to_string(),
             variant: v,
             seed: presets::scenario_of(preset, v).map(|s| s.seed).unwrap_or(1),
-            knobs: values.with(|vals| applicable(preset, v, vals)),
+            knobs: values.with(|vals| applicable_knobs(preset, v, vals)),
             compare: false,
         }
         .to_hash()

@@ -148,6 +148,19 @@ struct Timing {
     final_results: bool,
 }
 
+/// Runs trials until the sweep is done or `budget` ms have passed since `t0`; whether it is done.
+fn trials_until(sweep: StoredValue<JitterSweep, LocalStorage>, t0: f64, budget: f64) -> bool {
+    sweep
+        .try_update_value(|s| {
+            let mut done = s.is_done();
+            while !done && draw::now_ms() - t0 < budget {
+                done = s.step(1);
+            }
+            done
+        })
+        .unwrap_or(true)
+}
+
 /// Reads one number from a cell.
 type Measure = fn(&SweepCell) -> f64;
 
@@ -220,12 +233,7 @@ pub fn JitterView() -> impl IntoView {
             let canvas = if which == 0 { canvases.0 } else { canvases.1 };
             draw_chart(canvas.get_untracked(), which, &[]);
             let drawn = draw::now_ms();
-            sweep.update_value(|s| {
-                let mut done = s.is_done();
-                while !done && draw::now_ms() - t0 < EARLY_SLICE_MS {
-                    done = s.step(1);
-                }
-            });
+            trials_until(sweep, t0, EARLY_SLICE_MS);
             let end = draw::now_ms();
             timing.update_untracked(|t| {
                 if which == 0 {
@@ -237,8 +245,7 @@ pub fn JitterView() -> impl IntoView {
                 t.work_ms += end - drawn;
                 t.slices += 1;
             });
-            let next = move || slice(sweep, progress, cells, timing, canvases, stop, frame);
-            frame.set_value(request_animation_frame_with_handle(next).ok());
+            again(sweep, progress, cells, timing, canvases, stop, frame);
             return;
         }
         let finished = sweep.with_value(|s| s.is_done());
@@ -261,12 +268,7 @@ pub fn JitterView() -> impl IntoView {
         } else {
             length
         };
-        let mut done = finished;
-        sweep.update_value(|s| {
-            while !done && draw::now_ms() - t0 < budget {
-                done = s.step(1);
-            }
-        });
+        let done = finished || trials_until(sweep, t0, budget);
         let worked = draw::now_ms();
         // the trials ended in this slice with time left for the calls chart: draw it now
         let draw_calls = redraw_due
@@ -310,11 +312,23 @@ pub fn JitterView() -> impl IntoView {
         if drew {
             timing.notify();
         }
-        let done = complete;
-        if !done {
-            let next = move || slice(sweep, progress, cells, timing, canvases, stop, frame);
-            frame.set_value(request_animation_frame_with_handle(next).ok());
+        if !complete {
+            again(sweep, progress, cells, timing, canvases, stop, frame);
         }
+    }
+
+    /// Asks for the next slice in the next animation frame.
+    fn again(
+        sweep: StoredValue<JitterSweep, LocalStorage>,
+        progress: RwSignal<(u64, u64)>,
+        cells: RwSignal<Vec<SweepCell>>,
+        timing: RwSignal<Timing>,
+        canvases: (NodeRef<Canvas>, NodeRef<Canvas>),
+        stop: StoredValue<bool, LocalStorage>,
+        frame: StoredValue<Option<AnimationFrameRequestHandle>, LocalStorage>,
+    ) {
+        let next = move || slice(sweep, progress, cells, timing, canvases, stop, frame);
+        frame.set_value(request_animation_frame_with_handle(next).ok());
     }
 
     Effect::new(move |prev: Option<()>| {
@@ -326,10 +340,9 @@ pub fn JitterView() -> impl IntoView {
             let canvases = (calls_ref, time_ref);
             // The first slice waits a frame: the frame that shows the new view already builds
             // and lays it out, and a chart drawn in it as well would make it a long one.
-            let first = move || slice(sweep, progress, cells, timing, canvases, stop, frame);
             let wait = move || {
                 if !stop.try_get_value().unwrap_or(true) {
-                    frame.set_value(request_animation_frame_with_handle(first).ok());
+                    again(sweep, progress, cells, timing, canvases, stop, frame);
                 }
             };
             frame.set_value(request_animation_frame_with_handle(wait).ok());
